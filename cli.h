@@ -1,0 +1,30 @@
+/* cli.h - the command line: options, layers, WRITEDIR and COMMAND. */
+#ifndef CONTAINER_FS_CLI_H
+#define CONTAINER_FS_CLI_H
+
+#include <stdbool.h>
+
+#include "utils.h"
+
+enum action { ACTION_RUN, ACTION_HELP, ACTION_VERSION };
+
+struct options {
+	enum action action;
+	char **layers; /* bottom to top, as given; points into argv */
+	int layer_count;
+	const char *writedir;
+	const char *workdir; /* NULL: container-fs manages one */
+	bool legacy_mount;   /* mount(2) instead of fsopen/fsconfig */
+	char **command;	     /* NULL-terminated, points into argv */
+};
+
+/* Splits argv at the first "--": options (only before the first
+ * directory), at least one LAYER, WRITEDIR, then at least one COMMAND
+ * word. Returns 0, or -1 with f filled (exit status 125). */
+int parse_command_line(int argc, char **argv, struct options *o,
+		       struct failure *f);
+
+/* The --help text. */
+extern const char usage_text[];
+
+#endif

@@ -1,0 +1,283 @@
+/*
+ * container-fs - run a command in a container whose root filesystem is an
+ * overlay of plain directories:
+ *
+ *     container-fs [OPTIONS] LAYER... WRITEDIR -- COMMAND [ARG...]
+ *
+ * The parent checks the arguments, opens and locks the directories and
+ * builds the overlay; the child, cloned into new mount, PID, UTS and IPC
+ * namespaces, attaches it, mounts /proc, /dev and /sys, switches root and
+ * execs COMMAND as PID 1. The parent forwards signals, waits, and leaves
+ * nothing behind but the changes in WRITEDIR.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "kernelfs.h"
+#include "layers.h"
+#include "overlay.h"
+#include "utils.h"
+#include "writedir.h"
+
+#ifndef VERSION
+#define VERSION "0.1.0"
+#endif
+
+#define DEFAULT_PATH                                                           \
+	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+struct container {
+	struct options options;
+	struct layer_stack layers;
+	struct writedir writedir;
+	int overlay_fd;	    /* detached overlay, or -1 for mount(2) */
+	int report_pipe[2]; /* child -> parent: a struct failure, or EOF */
+	sigset_t forwarded; /* signals the parent relays, plus SIGCHLD */
+	sigset_t original_mask;
+	pid_t pid;
+	bool command_ran;
+};
+
+/* The signals a user sends to stop or poke a container. */
+static const int forwarded_signals[] = {SIGINT,	 SIGTERM, SIGHUP,
+					SIGQUIT, SIGUSR1, SIGUSR2};
+
+/* The child dies with the parent, even a parent killed by SIGKILL. The
+ * parent may already be gone before prctl: then the pipe we write our
+ * report to has no reader left, and we stop here. */
+static int die_with_parent(struct container *c, struct failure *f)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		return fail(f, "prctl", "PR_SET_PDEATHSIG", errno);
+	close(c->report_pipe[0]);
+	struct timespec none = {0};
+	fd_set readers;
+	FD_ZERO(&readers);
+	FD_SET(c->report_pipe[1], &readers);
+	/* A pipe's write end polls as "readable" (error) once the reader
+	 * has gone. */
+	if (pselect(c->report_pipe[1] + 1, &readers, NULL, NULL, &none, NULL) >
+	    0)
+		_exit(EXIT_SETUP_FAILED);
+	return 0;
+}
+
+/* Mount propagation is shared on systemd hosts: without this every mount
+ * below would also appear on the host. */
+static int make_mounts_private(struct failure *f)
+{
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return fail(f, "make / private", "/", errno);
+	return 0;
+}
+
+static int mount_overlay(struct container *c, struct failure *f)
+{
+	if (c->overlay_fd >= 0)
+		return attach_overlay(c->overlay_fd, f);
+	return mount_overlay_legacy(&c->layers, &c->writedir, f);
+}
+
+/* COMMAND gets the caller's signal mask back, a PATH, and no file
+ * descriptor beyond 0-2 (close-on-exec for all, the caller's leaks too). */
+static int prepare_exec(struct container *c, struct failure *f)
+{
+	if (sigprocmask(SIG_SETMASK, &c->original_mask, NULL) < 0)
+		return fail(f, "exec", "restore signal mask", errno);
+	if (!getenv("PATH") && setenv("PATH", DEFAULT_PATH, 1) < 0)
+		return fail(f, "exec", "PATH", errno);
+	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		return fail(f, "exec", "close_range", errno);
+	return 0;
+}
+
+static int run_command(struct container *c, struct failure *f)
+{
+	char **command = c->options.command;
+	execvp(command[0], command);
+	fail(f, "exec", command[0], errno);
+	f->status = errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXECUTE;
+	if (errno == ENOENT)
+		add_hint(f,
+			 "not found in the container's PATH or at that path");
+	return -1;
+}
+
+/*
+ * The container's setup, in the order the kernel needs it. Runs in the
+ * child, already in its new namespaces; returns only on failure.
+ */
+static int setup_container(struct container *c, struct failure *f)
+{
+	if (die_with_parent(c, f) < 0 || make_mounts_private(f) < 0 ||
+	    mount_overlay(c, f) < 0 || mount_proc(f) < 0 || setup_dev(f) < 0 ||
+	    mount_sys(f) < 0 || switch_root(f) < 0 || prepare_exec(c, f) < 0)
+		return -1;
+	return run_command(c, f);
+}
+
+/* The child: its only way out is exec, or a report to the parent. */
+static void container_main(struct container *c)
+{
+	struct failure f;
+	setup_container(c, &f);
+	write_all(c->report_pipe[1], &f, sizeof(f));
+	_exit(f.status);
+}
+
+/* Blocks the relayed signals (and SIGCHLD) so none is lost between clone
+ * and the wait loop; the child restores the mask before exec. SIGCHLD
+ * may have been ignored by our caller, which would make waitpid fail. */
+static int block_signals(struct container *c, struct failure *f)
+{
+	sigemptyset(&c->forwarded);
+	for (size_t i = 0;
+	     i < sizeof(forwarded_signals) / sizeof(*forwarded_signals); i++)
+		sigaddset(&c->forwarded, forwarded_signals[i]);
+	sigaddset(&c->forwarded, SIGCHLD);
+	if (signal(SIGCHLD, SIG_DFL) == SIG_ERR ||
+	    sigprocmask(SIG_BLOCK, &c->forwarded, &c->original_mask) < 0)
+		return fail(f, "signals", "block", errno);
+	return 0;
+}
+
+static int start_container(struct container *c, struct failure *f)
+{
+	if (pipe2(c->report_pipe, O_CLOEXEC) < 0)
+		return fail(f, "pipe", "report", errno);
+	/* clone without a new stack behaves like fork, one syscall. */
+	c->pid = (pid_t)syscall(SYS_clone,
+				CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS |
+				    CLONE_NEWIPC | SIGCHLD,
+				NULL, NULL, NULL, NULL);
+	if (c->pid < 0) {
+		fail(f, "create namespaces", "clone", errno);
+		if (errno == EPERM)
+			add_hint(f, "run as root, e.g. with sudo");
+		return -1;
+	}
+	if (c->pid == 0)
+		container_main(c);
+	close(c->report_pipe[1]);
+	return 0;
+}
+
+/* Reads the child's report: EOF means exec succeeded (the pipe is
+ * close-on-exec), a struct failure means setup or exec failed. */
+static int read_report(struct container *c, struct failure *f)
+{
+	size_t got = 0;
+	while (got < sizeof(*f)) {
+		ssize_t n =
+		    read(c->report_pipe[0], (char *)f + got, sizeof(*f) - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(c->report_pipe[0]);
+	c->command_ran = got == 0;
+	return got == 0 ? 0 : -1;
+}
+
+/* Waits for the container, relaying signals. Signals the kernel sent to
+ * our whole process group (Ctrl-C at the terminal) already reached the
+ * container's processes there, so only those sent by a process (kill,
+ * si_code <= 0) are relayed: the container sees each signal once. */
+static int wait_container(struct container *c)
+{
+	for (;;) {
+		siginfo_t info;
+		int status;
+		int signal_number = sigwaitinfo(&c->forwarded, &info);
+		if (signal_number < 0)
+			continue;
+		if (signal_number != SIGCHLD) {
+			if (info.si_code <= 0)
+				kill(c->pid, signal_number);
+			continue;
+		}
+		pid_t pid = waitpid(c->pid, &status, WNOHANG);
+		if (pid != c->pid)
+			continue;
+		if (WIFSIGNALED(status))
+			return 128 + WTERMSIG(status);
+		return WEXITSTATUS(status);
+	}
+}
+
+/*
+ * The parent's part, top to bottom: check and open everything, lock
+ * WRITEDIR, build the overlay, start the container, wait, clean up.
+ */
+static int run_container(struct container *c)
+{
+	struct options *o = &c->options;
+	struct failure f;
+	int status = EXIT_SETUP_FAILED;
+	c->overlay_fd = -1;
+
+	if (open_layers(&c->layers, o->layers, o->layer_count, &f) < 0 ||
+	    open_writedir(&c->writedir, o->writedir, o->workdir, &f) < 0 ||
+	    check_overlaps(&c->layers, c->writedir.path, c->writedir.work_path,
+			   &f) < 0 ||
+	    prepare_writedir(&c->writedir, &f) < 0)
+		goto failed;
+	if (!o->legacy_mount) {
+		c->overlay_fd = create_overlay(&c->layers, &c->writedir, &f);
+		if (c->overlay_fd == -1)
+			goto failed;
+	}
+	if (block_signals(c, &f) < 0 || start_container(c, &f) < 0)
+		goto failed;
+	if (c->overlay_fd >= 0)
+		close(c->overlay_fd);
+	c->overlay_fd = -1;
+	if (read_report(c, &f) < 0)
+		status = f.status;
+	int exit_status = wait_container(c);
+	if (c->command_ran) {
+		status = exit_status;
+		goto done;
+	}
+failed:
+	print_failure(&f);
+done:
+	if (c->overlay_fd >= 0)
+		close(c->overlay_fd);
+	release_writedir(&c->writedir, c->command_ran);
+	close_layers(&c->layers);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct container c = {0};
+	struct failure f;
+	if (parse_command_line(argc, argv, &c.options, &f) < 0) {
+		print_failure(&f);
+		return EXIT_SETUP_FAILED;
+	}
+	if (c.options.action == ACTION_HELP) {
+		fputs(usage_text, stdout);
+		return fflush(stdout) == 0 ? 0 : EXIT_SETUP_FAILED;
+	}
+	if (c.options.action == ACTION_VERSION) {
+		puts("container-fs " VERSION);
+		return fflush(stdout) == 0 ? 0 : EXIT_SETUP_FAILED;
+	}
+	return run_container(&c);
+}

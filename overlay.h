@@ -1,0 +1,41 @@
+/* overlay.h - the overlay filesystem: LAYERs under WRITEDIR. */
+#ifndef CONTAINER_FS_OVERLAY_H
+#define CONTAINER_FS_OVERLAY_H
+
+#include "layers.h"
+#include "utils.h"
+#include "writedir.h"
+
+/* mount(2) takes its options as one page and silently cuts the rest. */
+#define MOUNT_DATA_MAX 4096
+
+/* Builds the overlay with the new mount API as a detached mount: it is
+ * in no mount table until attach_overlay puts it in the container's.
+ * Returns the mount fd, -1 with f filled, or -2 when this kernel lacks
+ * the API or the "lowerdir+" key (6.8+): then use mount_overlay_legacy. */
+int create_overlay(const struct layer_stack *s, const struct writedir *w,
+		   struct failure *f);
+
+/* In the container's mount namespace: mounts the detached overlay on the
+ * namespace's root and makes it the working directory. 0 or -1. */
+int attach_overlay(int mount_fd, struct failure *f);
+
+/* The same with mount(2), for older kernels and --legacy-mount: builds the
+ * lab's "lowerdir=...,upperdir=...,workdir=..." option string, mounts it
+ * in the container's namespace and makes it the working directory. */
+int mount_overlay_legacy(const struct layer_stack *s, const struct writedir *w,
+			 struct failure *f);
+
+/* The lowerdir option value for layers named names[0..count) bottom to
+ * top: overlayfs wants them top first, escaped, ':'-separated. */
+int build_lowerdir(struct string *out, char **names, int count);
+
+/* Shared by both mount paths. */
+
+/* Fails when the overlay at fd came up read-only. 0 or -1. */
+int check_writable(int fd, struct failure *f);
+
+/* Adds a hint for a common overlayfs errno, if f has none yet. */
+void hint_overlay_error(struct failure *f);
+
+#endif

@@ -1,0 +1,222 @@
+/* writedir.c - WRITEDIR, its lock, and the overlayfs work directory. */
+#include "writedir.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "layers.h"
+
+/* Splits name into its parent directory and last component, ignoring
+ * trailing slashes: "a/b/" gives "a" and "b", "b" gives "." and "b". */
+static int split_path(const char *name, char *parent, char *base,
+		      struct failure *f)
+{
+	size_t length = strlen(name);
+	while (length > 1 && name[length - 1] == '/')
+		length--;
+	size_t start = length;
+	while (start > 0 && name[start - 1] != '/')
+		start--;
+	if (length - start > NAME_MAX)
+		return fail(f, "writedir", name, ENAMETOOLONG);
+	memcpy(base, name + start, length - start);
+	base[length - start] = '\0';
+	if (start == 0)
+		strcpy(parent, ".");
+	else if (start == 1)
+		strcpy(parent, "/");
+	else {
+		memcpy(parent, name, start - 1);
+		parent[start - 1] = '\0';
+	}
+	return 0;
+}
+
+int open_writedir(struct writedir *w, const char *name, const char *workdir,
+		  struct failure *f)
+{
+	*w = (struct writedir){
+	    .name = name, .fd = -1, .parent_fd = -1, .work_fd = -1};
+	w->work_option = workdir;
+	if (workdir) {
+		w->work_fd = open(workdir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (w->work_fd < 0)
+			return fail(f, "workdir", workdir, errno);
+		w->work_path = path_of_fd(w->work_fd);
+		if (!w->work_path)
+			return fail(f, "workdir", workdir, errno);
+	}
+
+	w->fd = open(name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (w->fd >= 0) {
+		w->path = path_of_fd(w->fd);
+		return w->path ? 0 : fail(f, "writedir", name, errno);
+	}
+	if (errno != ENOENT || strlen(name) >= PATH_MAX)
+		return fail(f, "writedir", name, errno);
+
+	/* Missing: it is made later, once every check has passed. */
+	char parent[PATH_MAX];
+	if (split_path(name, parent, w->base, f) < 0)
+		return -1;
+	w->parent_fd = open(parent, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (w->parent_fd < 0) {
+		fail(f, "writedir", name, errno);
+		return add_hint(f, "WRITEDIR is created if missing, but its "
+				   "parent directory must exist");
+	}
+	char *parent_path = path_of_fd(w->parent_fd);
+	if (!parent_path)
+		return fail(f, "writedir", name, errno);
+	const char *slash = strcmp(parent_path, "/") == 0 ? "" : "/";
+	if (asprintf(&w->path, "%s%s%s", parent_path, slash, w->base) < 0)
+		w->path = NULL;
+	free(parent_path);
+	return w->path ? 0 : fail(f, "writedir", name, ENOMEM);
+}
+
+/* overlayfs cannot put its upper layer on another overlay, and a
+ * read-only filesystem would only fail later, after a half setup. */
+static int check_filesystem(struct writedir *w, struct failure *f)
+{
+	struct statfs fs;
+	if (fstatfs(w->fd >= 0 ? w->fd : w->parent_fd, &fs) < 0)
+		return fail(f, "writedir", w->name, errno);
+	if (fs.f_type == OVERLAYFS_SUPER_MAGIC) {
+		fail(f, "writedir", w->path, 0);
+		snprintf(f->detail, sizeof(f->detail), "%s is on overlayfs",
+			 w->path);
+		return add_hint(f, "overlayfs cannot write to another overlay; "
+				   "put WRITEDIR on ext4, xfs, btrfs or tmpfs");
+	}
+	if (fs.f_flags & ST_RDONLY)
+		return fail(f, "writedir", w->path, EROFS);
+	return 0;
+}
+
+static int check_workdir(struct writedir *w, struct failure *f)
+{
+	if (!w->work_option)
+		return 0;
+	if (strcmp(w->work_path, w->path) == 0 ||
+	    path_is_within(w->work_path, w->path) ||
+	    path_is_within(w->path, w->work_path)) {
+		fail(f, "workdir", w->work_path, 0);
+		return add_hint(f, "overlayfs needs the workdir and WRITEDIR "
+				   "to be separate directories, side by side");
+	}
+	return 0;
+}
+
+/* The managed workdir sits next to WRITEDIR (overlayfs wants both on one
+ * filesystem) and is named for WRITEDIR's inode, so one left behind by a
+ * killed run is found and reused by the next run on the same WRITEDIR. */
+static int make_workdir(struct writedir *w, struct failure *f)
+{
+	if (w->work_option)
+		return 0;
+	struct stat st;
+	if (fstat(w->fd, &st) < 0)
+		return fail(f, "workdir", w->path, errno);
+	if (w->parent_fd < 0) {
+		w->parent_fd =
+		    openat(w->fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (w->parent_fd < 0)
+			return fail(f, "workdir", w->path, errno);
+	}
+	snprintf(w->work_name, sizeof(w->work_name), ".container-fs-work.%llu",
+		 (unsigned long long)st.st_ino);
+	if (mkdirat(w->parent_fd, w->work_name, 0700) < 0 && errno != EEXIST)
+		goto failed;
+	w->work_fd = openat(w->parent_fd, w->work_name,
+			    O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (w->work_fd >= 0)
+		return 0;
+failed:
+	fail(f, "workdir", w->work_name, errno);
+	snprintf(f->detail, sizeof(f->detail), "%s/../%s", w->path,
+		 w->work_name);
+	return add_hint(f, "the directory containing WRITEDIR must be "
+			   "writable, or give --workdir");
+}
+
+int prepare_writedir(struct writedir *w, struct failure *f)
+{
+	if (check_workdir(w, f) < 0 || check_filesystem(w, f) < 0)
+		return -1;
+	if (w->fd < 0) {
+		if (mkdirat(w->parent_fd, w->base, 0755) < 0)
+			return fail(f, "writedir", w->path, errno);
+		w->created = true;
+		w->fd = openat(w->parent_fd, w->base,
+			       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (w->fd < 0)
+			return fail(f, "writedir", w->path, errno);
+	}
+	/* The lock lives on our open file: the kernel drops it when we and
+	 * the container are gone, however we end. */
+	if (flock(w->fd, LOCK_EX | LOCK_NB) < 0) {
+		fail(f, "writedir", w->path, 0);
+		snprintf(f->detail, sizeof(f->detail),
+			 "%s is in use by another container-fs", w->path);
+		return add_hint(f, "give each running container its own "
+				   "WRITEDIR");
+	}
+	return make_workdir(w, f);
+}
+
+/* Removes name below parent, recursing at most depth levels: our own
+ * directories only ever hold overlayfs's few work entries. */
+static void remove_tree(int parent, const char *name, int depth)
+{
+	if (unlinkat(parent, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
+		return;
+	if (errno == ENOTDIR) {
+		unlinkat(parent, name, 0);
+		return;
+	}
+	if ((errno != ENOTEMPTY && errno != EEXIST) || depth == 0)
+		return;
+	int fd = openat(parent, name,
+			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!dir) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	struct dirent *entry;
+	while ((entry = readdir(dir))) {
+		if (strcmp(entry->d_name, ".") != 0 &&
+		    strcmp(entry->d_name, "..") != 0)
+			remove_tree(fd, entry->d_name, depth - 1);
+	}
+	closedir(dir);
+	unlinkat(parent, name, AT_REMOVEDIR);
+}
+
+void release_writedir(struct writedir *w, bool command_ran)
+{
+	if (w->work_name[0])
+		remove_tree(w->parent_fd, w->work_name, 4);
+	if (w->created && !command_ran)
+		remove_tree(w->parent_fd, w->base, 4);
+	if (w->work_fd >= 0)
+		close(w->work_fd);
+	if (w->fd >= 0)
+		close(w->fd);
+	if (w->parent_fd >= 0)
+		close(w->parent_fd);
+	free(w->path);
+	free(w->work_path);
+}

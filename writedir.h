@@ -1,0 +1,38 @@
+/* writedir.h - WRITEDIR, its lock, and the overlayfs work directory. */
+#ifndef CONTAINER_FS_WRITEDIR_H
+#define CONTAINER_FS_WRITEDIR_H
+
+#include <limits.h>
+#include <stdbool.h>
+
+#include "utils.h"
+
+struct writedir {
+	const char *name; /* as the user gave it, for messages */
+	char *path;	  /* canonical, even before it exists */
+	int fd;		  /* the directory, flock'ed while we run */
+	int parent_fd;	  /* where WRITEDIR and the managed workdir live */
+	char base[NAME_MAX + 1];
+	bool created; /* by this run: removed again if COMMAND never ran */
+
+	const char *work_option; /* --workdir, or NULL */
+	char *work_path;	 /* canonical, for --workdir only */
+	int work_fd;
+	char work_name[64]; /* the managed workdir's name in parent_fd */
+};
+
+/* Finds WRITEDIR without creating it: opens it if it exists, else opens
+ * its parent, which must exist. Also opens --workdir. 0 or -1. */
+int open_writedir(struct writedir *w, const char *name, const char *workdir,
+		  struct failure *f);
+
+/* Creates WRITEDIR if missing, refuses filesystems overlayfs cannot
+ * write to, locks it so a second container-fs is refused, and makes the
+ * managed workdir. Call after check_overlaps. 0 or -1. */
+int prepare_writedir(struct writedir *w, struct failure *f);
+
+/* Removes the managed workdir and, when COMMAND never ran, a WRITEDIR
+ * this run created. Closes everything and so drops the lock. */
+void release_writedir(struct writedir *w, bool command_ran);
+
+#endif

@@ -25,6 +25,12 @@ tests/bin/unit: tests/unit.c $(OBJECTS)
 	@mkdir -p tests/bin
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -I. -o $@ $^
 
+# probe: a static program tests run inside containers (any libc will do).
+PROBE_CC := $(shell command -v musl-gcc || echo $(CC))
+tests/bin/layer/usr/bin/probe: tests/probe.c
+	@mkdir -p $(dir $@)
+	$(PROBE_CC) -static -O2 -Wall -Wextra -o $@ $<
+
 # The base root filesystem and the fib layer the demo and tests run on.
 build/rootfs:
 	rootfs/make-rootfs $@
@@ -39,7 +45,8 @@ demo: container-fs build/rootfs examples/fib/layer/usr/bin/fib
 	rm -rf build/demo-writedir
 	./container-fs build/rootfs examples/fib/layer build/demo-writedir -- fib
 
-test: container-fs tests/bin/unit build/rootfs examples/fib/layer/usr/bin/fib
+test: container-fs tests/bin/unit tests/bin/layer/usr/bin/probe build/rootfs \
+      examples/fib/layer/usr/bin/fib
 	tests/run
 
 # The same tests on an ASan/UBSan build.

@@ -234,7 +234,8 @@ static int run_container(struct container *c)
 	    open_writedir(&c->writedir, o->writedir, o->workdir, &f) < 0 ||
 	    check_overlaps(&c->layers, c->writedir.path, c->writedir.work_path,
 			   &f) < 0 ||
-	    prepare_writedir(&c->writedir, &f) < 0)
+	    prepare_writedir(&c->writedir, &f) < 0 ||
+	    start_janitor(&c->writedir, &f) < 0)
 		goto failed;
 	if (!o->legacy_mount) {
 		c->overlay_fd = create_overlay(&c->layers, &c->writedir, &f);
@@ -259,14 +260,26 @@ done:
 	if (c->overlay_fd >= 0)
 		close(c->overlay_fd);
 	release_writedir(&c->writedir, c->command_ran);
+	stop_janitor(&c->writedir);
 	close_layers(&c->layers);
 	return status;
+}
+
+/* With 0, 1 or 2 closed by our caller, our own files would land there and
+ * the container would inherit them as its stdio: hold /dev/null there. */
+static void fill_standard_fds(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", O_RDWR) != fd)
+			_exit(EXIT_SETUP_FAILED);
 }
 
 int main(int argc, char **argv)
 {
 	struct container c = {0};
 	struct failure f;
+	fill_standard_fds();
 	if (parse_command_line(argc, argv, &c.options, &f) < 0) {
 		print_failure(&f);
 		return EXIT_SETUP_FAILED;

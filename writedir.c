@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,8 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "layers.h"
@@ -203,6 +206,66 @@ static void remove_tree(int parent, const char *name, int depth)
 	}
 	closedir(dir);
 	unlinkat(parent, name, AT_REMOVEDIR);
+}
+
+/* The janitor's whole life. Its fds: 0 the pipe, 1 its own open file of
+ * WRITEDIR (a lock on the parent's would be the parent's lock), 2 the
+ * directory holding the workdir; nothing else, not even the terminal. */
+static void run_janitor(const char *work_name)
+{
+	char byte;
+	ssize_t n;
+	while ((n = read(0, &byte, 1)) < 0 && errno == EINTR)
+		;
+	if (n == 1)
+		_exit(0); /* container-fs cleaned up itself */
+	/* container-fs died. Its container holds the lock until it execs
+	 * or dies; a later run holds it while it uses the workdir. */
+	if (flock(1, LOCK_EX) == 0)
+		remove_tree(2, work_name, 4);
+	_exit(0);
+}
+
+int start_janitor(struct writedir *w, struct failure *f)
+{
+	if (!w->work_name[0])
+		return 0; /* --workdir: the user's, not ours to remove */
+	char own_writedir[32];
+	int pipe_fds[2];
+	snprintf(own_writedir, sizeof(own_writedir), "/proc/self/fd/%d", w->fd);
+	if (pipe2(pipe_fds, O_CLOEXEC) < 0)
+		return fail(f, "janitor", "pipe", errno);
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(pipe_fds[0]);
+		close(pipe_fds[1]);
+		return fail(f, "janitor", "fork", errno);
+	}
+	if (pid == 0) {
+		/* Ctrl-C or a kill of our process group must not stop it. */
+		sigset_t all;
+		sigfillset(&all);
+		sigprocmask(SIG_SETMASK, &all, NULL);
+		int lock_fd = open(own_writedir, O_RDONLY | O_DIRECTORY);
+		if (lock_fd < 0 || dup2(pipe_fds[0], 0) < 0 ||
+		    dup2(lock_fd, 1) < 0 || dup2(w->parent_fd, 2) < 0 ||
+		    syscall(SYS_close_range, 3, ~0U, 0) < 0)
+			_exit(1);
+		run_janitor(w->work_name);
+	}
+	close(pipe_fds[0]);
+	w->janitor_pipe = pipe_fds[1];
+	w->janitor_pid = pid;
+	return 0;
+}
+
+void stop_janitor(struct writedir *w)
+{
+	if (w->janitor_pid < 0)
+		return;
+	write_all(w->janitor_pipe, "", 1);
+	close(w->janitor_pipe);
+	waitpid(w->janitor_pid, NULL, 0);
 }
 
 void release_writedir(struct writedir *w, bool command_ran)

@@ -19,6 +19,9 @@ struct writedir {
 	char *work_path;	 /* canonical, for --workdir only */
 	int work_fd;
 	char work_name[64]; /* the managed workdir's name in parent_fd */
+
+	int janitor_pipe; /* write end; closing it without a byte = we died */
+	int janitor_pid;
 };
 
 /* Finds WRITEDIR without creating it: opens it if it exists, else opens
@@ -31,8 +34,17 @@ int open_writedir(struct writedir *w, const char *name, const char *workdir,
  * managed workdir. Call after check_overlaps. 0 or -1. */
 int prepare_writedir(struct writedir *w, struct failure *f);
 
+/* Starts the janitor: a small process that removes the managed workdir
+ * if container-fs itself is killed (SIGKILL leaves no chance to clean
+ * up). It waits on a pipe and, once we are gone, for the WRITEDIR lock,
+ * so it never touches a workdir another run is using. 0 or -1. */
+int start_janitor(struct writedir *w, struct failure *f);
+
 /* Removes the managed workdir and, when COMMAND never ran, a WRITEDIR
  * this run created. Closes everything and so drops the lock. */
 void release_writedir(struct writedir *w, bool command_ran);
+
+/* Tells the janitor the workdir is gone and reaps it. */
+void stop_janitor(struct writedir *w);
 
 #endif

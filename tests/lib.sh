@@ -1,0 +1,114 @@
+# tests/lib.sh - the helpers every integration test file uses.
+#
+# Each test is a function named test_* in a tests/test-*.sh file. tests/run
+# runs each one in its own bash, in a fresh scratch directory ($WORK, also
+# the current directory), and counts it failed if any expect_* failed or it
+# left a mount behind on the host.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CFS=$ROOT/container-fs
+BASE=$ROOT/build/rootfs            # busybox rootfs made by rootfs/make-rootfs
+FIB=$ROOT/examples/fib/layer       # the fib app layer
+HELPERS=$ROOT/tests/bin/layer      # static test programs (see tests/helpers.c)
+
+# Runs container-fs with stdout and stderr captured in $WORK/out and
+# $WORK/err, and its exit status in $status. stdin is /dev/null.
+cfs() {
+	"$CFS" "$@" </dev/null >"$WORK/out" 2>"$WORK/err"
+	status=$?
+}
+
+# Records a failed expectation; the test goes on so one run shows all.
+flunk() {
+	echo "    $*" >&2
+	: >"$WORK/.failed"
+}
+
+expect_status() {
+	[ "$status" = "$1" ] ||
+		flunk "exit status $status, expected $1; stderr: $(head -c 400 "$WORK/err")"
+}
+
+# stdout exactly, trailing newline ignored.
+expect_out() {
+	local got
+	got=$(cat "$WORK/out")
+	[ "$got" = "$1" ] || flunk "stdout '$got', expected '$1'"
+}
+
+expect_out_has() {
+	grep -qF -- "$1" "$WORK/out" || flunk "stdout lacks '$1': $(head -c 400 "$WORK/out")"
+}
+
+expect_out_lacks() {
+	! grep -qF -- "$1" "$WORK/out" || flunk "stdout has '$1'"
+}
+
+# stderr is exactly one line "container-fs: ..." that contains $1.
+expect_error() {
+	local lines
+	lines=$(wc -l <"$WORK/err")
+	[ "$lines" = 1 ] || flunk "stderr has $lines lines, expected 1: $(cat "$WORK/err")"
+	grep -q '^container-fs: ' "$WORK/err" || flunk "stderr does not start with 'container-fs: ': $(cat "$WORK/err")"
+	grep -qF -- "$1" "$WORK/err" || flunk "stderr lacks '$1': $(cat "$WORK/err")"
+	[ ! -s "$WORK/out" ] || flunk "stdout not empty: $(head -c 200 "$WORK/out")"
+}
+
+expect_empty_err() {
+	[ ! -s "$WORK/err" ] || flunk "stderr not empty: $(head -c 400 "$WORK/err")"
+}
+
+# expect_true DESCRIPTION COMMAND...: COMMAND must succeed.
+expect_true() {
+	local what=$1
+	shift
+	"$@" || flunk "$what"
+}
+
+expect_file() {
+	[ -e "$1" ] || [ -L "$1" ] || flunk "missing: $1"
+}
+
+expect_no_file() {
+	! [ -e "$1" ] && ! [ -L "$1" ] || flunk "should not exist: $1"
+}
+
+# A fingerprint of a directory tree: paths, types, modes, sizes, and
+# content hashes, so a test can show a layer was not changed at all.
+tree_digest() {
+	(cd "$1" && find . -printf '%p %y %m %s %l\n' | LC_ALL=C sort &&
+		find . -type f -exec md5sum {} + | LC_ALL=C sort) | md5sum
+}
+
+# A small layer of our own on top of the base rootfs.
+make_layer() {
+	mkdir -p "$1"
+}
+
+# Host mount table, for leak checks (mount points only: options vary).
+host_mounts() {
+	awk '{print $5}' /proc/self/mountinfo | LC_ALL=C sort
+}
+
+# Processes still running a given command line pattern.
+count_processes() {
+	pgrep -f -- "$1" | wc -l
+}
+
+begin_test() {
+	WORK=$(mktemp -d /tmp/cfs-test.XXXXXX)
+	cd "$WORK" || exit 1
+	host_mounts >"$WORK/.mounts-before"
+}
+
+end_test() {
+	cd / || exit 1
+	local leaked
+	leaked=$(host_mounts | LC_ALL=C comm -13 "$WORK/.mounts-before" -)
+	[ -z "$leaked" ] || flunk "mounts left on the host: $leaked"
+	local result=0
+	[ -e "$WORK/.failed" ] && result=1
+	chattr -R -i "$WORK" 2>/dev/null
+	rm -rf "$WORK"
+	return $result
+}

@@ -55,7 +55,7 @@ sanitize:
 	$(MAKE) CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer' test
 
 format:
-	clang-format -i *.c *.h tests/*.c examples/fib/*.c
+	clang-format -i $(wildcard *.c *.h tests/*.c examples/*/*.c)
 
 install: container-fs
 	install -D -m 755 container-fs $(DESTDIR)$(PREFIX)/bin/container-fs

@@ -92,6 +92,18 @@ int setup_dev(struct failure *f)
 		if (symlink(dev_links[i].target, target) < 0)
 			return fail(f, step, target, errno);
 	}
+	/* Our terminal is a pty of the host's devpts, which the container
+	 * cannot see: bound at /dev/console (as runc and docker do), it has a
+	 * name inside, so tty(1) and ttyname(3) work. */
+	char terminal[64];
+	if (ttyname_r(0, terminal, sizeof(terminal)) == 0) {
+		if (mknod("dev/console", S_IFREG | 0600, 0) < 0)
+			return fail(f, step, "dev/console", errno);
+		/* By path: an fd's mount is the host namespace's, not ours. */
+		if (mount_at(step, terminal, "dev/console", NULL, MS_BIND, NULL,
+			     f) < 0)
+			return -1;
+	}
 	return 0;
 }
 

@@ -10,8 +10,9 @@
 int mount_proc(struct failure *f);
 
 /* A fresh tmpfs holding only null, zero, full, random, urandom and tty
- * (bound from the host), a private devpts with ptmx, shm, and the fd,
- * stdin, stdout and stderr links: never the host's whole /dev. */
+ * (bound from the host), a private devpts with ptmx, shm, the fd, stdin,
+ * stdout and stderr links, and console when stdin is a terminal: never
+ * the host's whole /dev. */
 int setup_dev(struct failure *f);
 
 /* sysfs, read-only. */

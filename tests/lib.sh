@@ -108,7 +108,6 @@ end_test() {
 	[ -z "$leaked" ] || flunk "mounts left on the host: $leaked"
 	local result=0
 	[ -e "$WORK/.failed" ] && result=1
-	chattr -R -i "$WORK" 2>/dev/null
 	rm -rf "$WORK"
 	return $result
 }

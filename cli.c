@@ -74,7 +74,11 @@ static int parse_options(int argc, char **argv, struct options *o,
 				 "option '%s' needs a value", argv[optind - 1]);
 			return usage_error(f, detail);
 		default:
-			snprintf(detail, sizeof(detail), "unknown option '%s'",
+			/* getopt sets optopt for "--flag=value" on a flag. */
+			snprintf(detail, sizeof(detail),
+				 optopt == OPTION_LEGACY_MOUNT
+				     ? "option '%s' takes no value"
+				     : "unknown option '%s'",
 				 argv[optind - 1]);
 			return usage_error(f, detail);
 		}

@@ -284,13 +284,14 @@ int main(int argc, char **argv)
 		print_failure(&f);
 		return EXIT_SETUP_FAILED;
 	}
-	if (c.options.action == ACTION_HELP) {
-		fputs(usage_text, stdout);
-		return fflush(stdout) == 0 ? 0 : EXIT_SETUP_FAILED;
-	}
-	if (c.options.action == ACTION_VERSION) {
-		puts("container-fs " VERSION);
-		return fflush(stdout) == 0 ? 0 : EXIT_SETUP_FAILED;
-	}
-	return run_container(&c);
+	if (c.options.action == ACTION_RUN)
+		return run_container(&c);
+	fputs(c.options.action == ACTION_HELP ? usage_text
+					      : "container-fs " VERSION "\n",
+	      stdout);
+	if (fflush(stdout) == 0)
+		return 0;
+	fail(&f, "write", "stdout", errno);
+	print_failure(&f);
+	return EXIT_SETUP_FAILED;
 }

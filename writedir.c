@@ -121,24 +121,55 @@ static int check_workdir(struct writedir *w, struct failure *f)
 	return 0;
 }
 
-/* The managed workdir sits next to WRITEDIR (overlayfs wants both on one
- * filesystem) and is named for WRITEDIR's inode, so one left behind by a
- * killed run is found and reused by the next run on the same WRITEDIR. */
+/* overlayfs wants the workdir on the very mount WRITEDIR is on, and
+ * says so only in the kernel log: check here, and name the fix. */
+static int check_same_mount(struct writedir *w, const struct statx *upper,
+			    int other_fd, struct failure *f)
+{
+	struct statx other;
+	if (statx(other_fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &other) < 0)
+		return fail(f, "workdir", w->path, errno);
+	if (!(upper->stx_mask & other.stx_mask & STATX_MNT_ID) ||
+	    upper->stx_mnt_id == other.stx_mnt_id)
+		return 0; /* same mount, or a kernel too old to tell (< 5.8) */
+	if (w->work_option) {
+		fail(f, "workdir", w->work_path, 0);
+		snprintf(f->detail, sizeof(f->detail),
+			 "%s is not on the same mount as WRITEDIR %s",
+			 w->work_path, w->path);
+		return add_hint(f, "overlayfs needs both on one mount");
+	}
+	fail(f, "writedir", w->path, 0);
+	snprintf(f->detail, sizeof(f->detail), "%s is the root of a mount",
+		 w->path);
+	return add_hint(f,
+			"overlayfs needs a workdir on the same mount but "
+			"outside WRITEDIR: use a subdirectory of it as "
+			"WRITEDIR, e.g. %.200s/upper",
+			w->path);
+}
+
+/* The managed workdir sits next to WRITEDIR and is named for WRITEDIR's
+ * inode, so one left behind by a killed run is found and reused by the
+ * next run on the same WRITEDIR. */
 static int make_workdir(struct writedir *w, struct failure *f)
 {
+	struct statx upper;
+	if (statx(w->fd, "", AT_EMPTY_PATH, STATX_INO | STATX_MNT_ID, &upper) <
+	    0)
+		return fail(f, "writedir", w->path, errno);
 	if (w->work_option)
-		return 0;
-	struct stat st;
-	if (fstat(w->fd, &st) < 0)
-		return fail(f, "workdir", w->path, errno);
+		return check_same_mount(w, &upper, w->work_fd, f);
 	if (w->parent_fd < 0) {
 		w->parent_fd =
 		    openat(w->fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (w->parent_fd < 0)
 			return fail(f, "workdir", w->path, errno);
 	}
+	if (check_same_mount(w, &upper, w->parent_fd, f) < 0)
+		return -1;
 	snprintf(w->work_name, sizeof(w->work_name), ".container-fs-work.%llu",
-		 (unsigned long long)st.st_ino);
+		 (unsigned long long)upper.stx_ino);
 	if (mkdirat(w->parent_fd, w->work_name, 0700) < 0 && errno != EEXIST)
 		goto failed;
 	w->work_fd = openat(w->parent_fd, w->work_name,

@@ -139,16 +139,22 @@ static void container_main(struct container *c)
 
 /* Blocks the relayed signals (and SIGCHLD) so none is lost between clone
  * and the wait loop; the child restores the mask before exec. SIGCHLD
- * may have been ignored by our caller, which would make waitpid fail. */
+ * may have been ignored by our caller, which would make waitpid fail.
+ * SIGPIPE is blocked too, not ignored (an ignored signal would stay
+ * ignored in COMMAND): a janitor killed by someone must turn our "done"
+ * byte into EPIPE, not kill us before we clean up. */
 static int block_signals(struct container *c, struct failure *f)
 {
+	sigset_t blocked;
 	sigemptyset(&c->forwarded);
 	for (size_t i = 0;
 	     i < sizeof(forwarded_signals) / sizeof(*forwarded_signals); i++)
 		sigaddset(&c->forwarded, forwarded_signals[i]);
 	sigaddset(&c->forwarded, SIGCHLD);
+	blocked = c->forwarded;
+	sigaddset(&blocked, SIGPIPE);
 	if (signal(SIGCHLD, SIG_DFL) == SIG_ERR ||
-	    sigprocmask(SIG_BLOCK, &c->forwarded, &c->original_mask) < 0)
+	    sigprocmask(SIG_BLOCK, &blocked, &c->original_mask) < 0)
 		return fail(f, "signals", "block", errno);
 	return 0;
 }

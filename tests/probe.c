@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Prints the open file descriptors, one number a line. */
@@ -35,19 +36,27 @@ int main(int argc, char **argv)
 	if (strcmp(what, "abort") == 0)
 		abort();
 	if (strcmp(what, "wait-signal") == 0) {
-		/* Handles SIGTERM, SIGINT, SIGUSR1 and says which came. */
+		/* Waits for one of the signals container-fs forwards and
+		 * says which came. */
+		static const int forwarded[] = {SIGINT,	 SIGTERM, SIGHUP,
+						SIGQUIT, SIGUSR1, SIGUSR2};
 		sigset_t set;
 		int signal_number;
 		sigemptyset(&set);
-		sigaddset(&set, SIGTERM);
-		sigaddset(&set, SIGINT);
-		sigaddset(&set, SIGUSR1);
-		sigaddset(&set, SIGHUP);
+		for (size_t i = 0; i < sizeof(forwarded) / sizeof(*forwarded);
+		     i++)
+			sigaddset(&set, forwarded[i]);
 		sigprocmask(SIG_BLOCK, &set, NULL);
 		printf("ready\n");
 		fflush(stdout);
 		sigwait(&set, &signal_number);
-		printf("got %s\n", strsignal(signal_number));
+		printf("got %d\n", signal_number);
+		/* A signal delivered twice (relayed and also sent by the
+		 * terminal) would show here. */
+		struct timespec grace = {0, 300 * 1000 * 1000};
+		signal_number = sigtimedwait(&set, NULL, &grace);
+		if (signal_number > 0)
+			printf("again %d\n", signal_number);
 		return 0;
 	}
 	fprintf(stderr, "usage: probe fds|segv|abort|wait-signal\n");

@@ -18,6 +18,18 @@ const char usage_text[] =
     "                   sibling of WRITEDIR, removed after the run)\n"
     "  --legacy-mount   mount the overlay with mount(2) instead of the\n"
     "                   new mount API (for kernels before 6.8)\n"
+    "  --init           run COMMAND under a small built-in PID 1 that\n"
+    "                   forwards signals and reaps zombies\n"
+    "\n"
+    "Security (defaults as Docker's; see SECURITY.md):\n"
+    "  --cap-add CAP    keep capability CAP too (e.g. NET_ADMIN, or ALL)\n"
+    "  --cap-drop CAP   drop capability CAP (or ALL)\n"
+    "  --allow-new-privs  let setuid programs and file capabilities\n"
+    "                   raise privileges (no no_new_privs)\n"
+    "  --seccomp=unconfined  no system call filter\n"
+    "  --unmask         no masked or read-only paths in /proc and /sys\n"
+    "  --privileged     all of the above relaxed: every capability, no\n"
+    "                   filter, no masks, new privileges, /sys writable\n"
     "  -h, --help       print this help and exit\n"
     "  -V, --version    print the version and exit\n"
     "\n"
@@ -27,13 +39,30 @@ const char usage_text[] =
     "\n"
     "Example: sudo container-fs rootfs app writedir -- sh\n";
 
-enum { OPTION_WORKDIR = 256, OPTION_LEGACY_MOUNT };
+enum {
+	OPTION_WORKDIR = 256,
+	OPTION_LEGACY_MOUNT,
+	OPTION_INIT,
+	OPTION_CAP_ADD,
+	OPTION_CAP_DROP,
+	OPTION_ALLOW_NEW_PRIVS,
+	OPTION_SECCOMP,
+	OPTION_UNMASK,
+	OPTION_PRIVILEGED,
+};
 
 static const struct option long_options[] = {
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {"workdir", required_argument, NULL, OPTION_WORKDIR},
     {"legacy-mount", no_argument, NULL, OPTION_LEGACY_MOUNT},
+    {"init", no_argument, NULL, OPTION_INIT},
+    {"cap-add", required_argument, NULL, OPTION_CAP_ADD},
+    {"cap-drop", required_argument, NULL, OPTION_CAP_DROP},
+    {"allow-new-privs", no_argument, NULL, OPTION_ALLOW_NEW_PRIVS},
+    {"seccomp", required_argument, NULL, OPTION_SECCOMP},
+    {"unmask", no_argument, NULL, OPTION_UNMASK},
+    {"privileged", no_argument, NULL, OPTION_PRIVILEGED},
     {NULL, 0, NULL, 0},
 };
 
@@ -49,6 +78,7 @@ static int parse_options(int argc, char **argv, struct options *o,
 			 struct failure *f)
 {
 	char detail[256];
+	capability_mask mask;
 	opterr = 0;
 	optind = 0; /* glibc: full re-initialisation, for repeated calls */
 	for (;;) {
@@ -69,6 +99,46 @@ static int parse_options(int argc, char **argv, struct options *o,
 		case OPTION_LEGACY_MOUNT:
 			o->legacy_mount = true;
 			break;
+		case OPTION_INIT:
+			o->init = true;
+			break;
+		case OPTION_CAP_ADD:
+		case OPTION_CAP_DROP:
+			if (parse_capability(optarg, &mask) < 0) {
+				snprintf(detail, sizeof(detail),
+					 "unknown capability '%s'", optarg);
+				return usage_error(f, detail);
+			}
+			/* In the order given: "--cap-drop ALL --cap-add X". */
+			if (option == OPTION_CAP_ADD)
+				o->capabilities |= mask;
+			else
+				o->capabilities &= ~mask;
+			break;
+		case OPTION_ALLOW_NEW_PRIVS:
+			o->allow_new_privs = true;
+			break;
+		case OPTION_SECCOMP:
+			if (strcmp(optarg, "unconfined") != 0 &&
+			    strcmp(optarg, "default") != 0) {
+				snprintf(detail, sizeof(detail),
+					 "--seccomp takes 'unconfined' or "
+					 "'default', not '%s'",
+					 optarg);
+				return usage_error(f, detail);
+			}
+			o->seccomp_unconfined = optarg[0] == 'u';
+			break;
+		case OPTION_UNMASK:
+			o->unmask = true;
+			break;
+		case OPTION_PRIVILEGED:
+			o->capabilities = all_capabilities();
+			o->allow_new_privs = true;
+			o->seccomp_unconfined = true;
+			o->unmask = true;
+			o->writable_sys = true;
+			break;
 		case ':':
 			snprintf(detail, sizeof(detail),
 				 "option '%s' needs a value", argv[optind - 1]);
@@ -76,7 +146,7 @@ static int parse_options(int argc, char **argv, struct options *o,
 		default:
 			/* getopt sets optopt for "--flag=value" on a flag. */
 			snprintf(detail, sizeof(detail),
-				 optopt == OPTION_LEGACY_MOUNT
+				 optopt >= OPTION_WORKDIR
 				     ? "option '%s' takes no value"
 				     : "unknown option '%s'",
 				 argv[optind - 1]);
@@ -88,7 +158,8 @@ static int parse_options(int argc, char **argv, struct options *o,
 int parse_command_line(int argc, char **argv, struct options *o,
 		       struct failure *f)
 {
-	*o = (struct options){.action = ACTION_RUN};
+	*o = (struct options){.action = ACTION_RUN,
+			      .capabilities = default_capabilities()};
 	int split = 1;
 	while (split < argc && strcmp(argv[split], "--") != 0)
 		split++;

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "capabilities.h"
 #include "utils.h"
 
 enum action { ACTION_RUN, ACTION_HELP, ACTION_VERSION };
@@ -15,7 +16,14 @@ struct options {
 	const char *writedir;
 	const char *workdir; /* NULL: container-fs manages one */
 	bool legacy_mount;   /* mount(2) instead of fsopen/fsconfig */
-	char **command;	     /* NULL-terminated, points into argv */
+	/* Security defaults and what relaxes them (see SECURITY.md). */
+	capability_mask capabilities; /* what COMMAND keeps */
+	bool allow_new_privs;	      /* no PR_SET_NO_NEW_PRIVS */
+	bool seccomp_unconfined;      /* no system call filter */
+	bool unmask;		      /* no masked or read-only /proc paths */
+	bool writable_sys;	      /* /sys read-write (--privileged) */
+	bool init;		      /* a built-in PID 1 runs COMMAND */
+	char **command;		      /* NULL-terminated, points into argv */
 };
 
 /* Splits argv at the first "--": options (only before the first

@@ -24,10 +24,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "capabilities.h"
 #include "cli.h"
+#include "init.h"
 #include "kernelfs.h"
 #include "layers.h"
+#include "masks.h"
 #include "overlay.h"
+#include "seccomp.h"
 #include "utils.h"
 #include "writedir.h"
 
@@ -43,6 +47,7 @@ struct container {
 	struct layer_stack layers;
 	struct writedir writedir;
 	int overlay_fd;	    /* detached overlay, or -1 for mount(2) */
+	int root_fd;	    /* in the child: the new root, once mounted */
 	int report_pipe[2]; /* child -> parent: a struct failure, or EOF */
 	sigset_t forwarded; /* signals the parent relays, plus SIGCHLD */
 	sigset_t original_mask;
@@ -83,11 +88,47 @@ static int make_mounts_private(struct failure *f)
 	return 0;
 }
 
+/* Leaves the working directory at the overlay's root, and root_fd on it:
+ * every later step resolves its paths below that fd. */
 static int mount_overlay(struct container *c, struct failure *f)
 {
-	if (c->overlay_fd >= 0)
-		return attach_overlay(c->overlay_fd, f);
-	return mount_overlay_legacy(&c->layers, &c->writedir, f);
+	int result = c->overlay_fd >= 0
+			 ? attach_overlay(c->overlay_fd, f)
+			 : mount_overlay_legacy(&c->layers, &c->writedir, f);
+	if (result < 0)
+		return -1;
+	c->root_fd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (c->root_fd < 0)
+		return fail(f, "mount overlay", "open the new root", errno);
+	return 0;
+}
+
+static int mount_kernel_filesystems(struct container *c, struct failure *f)
+{
+	struct options *o = &c->options;
+	if (mount_proc(c->root_fd, f) < 0 || setup_dev(c->root_fd, f) < 0 ||
+	    mount_sys(c->root_fd, o->writable_sys, f) < 0)
+		return -1;
+	return o->unmask ? 0 : mask_paths(c->root_fd, f);
+}
+
+/* The last steps with full privilege, in the only order that works:
+ * no_new_privs, then the seccomp filter (installing it needs
+ * CAP_SYS_ADMIN or no_new_privs), then the capability sets. */
+static int restrict_privileges(struct container *c, struct failure *f)
+{
+	struct options *o = &c->options;
+	if (!o->allow_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return fail(f, "no_new_privs", "prctl", errno);
+	if (!o->seccomp_unconfined && install_seccomp(f) < 0)
+		return -1;
+	return apply_capabilities(o->capabilities, f);
+}
+
+/* With --init this process stays PID 1 and a child runs COMMAND. */
+static int start_pid_1(struct container *c, struct failure *f)
+{
+	return c->options.init ? start_init(c->report_pipe[1], f) : 0;
 }
 
 /* COMMAND gets the caller's signal mask back, a PATH, and no file
@@ -122,8 +163,9 @@ static int run_command(struct container *c, struct failure *f)
 static int setup_container(struct container *c, struct failure *f)
 {
 	if (die_with_parent(c, f) < 0 || make_mounts_private(f) < 0 ||
-	    mount_overlay(c, f) < 0 || mount_proc(f) < 0 || setup_dev(f) < 0 ||
-	    mount_sys(f) < 0 || switch_root(f) < 0 || prepare_exec(c, f) < 0)
+	    mount_overlay(c, f) < 0 || mount_kernel_filesystems(c, f) < 0 ||
+	    switch_root(c->root_fd, f) < 0 || restrict_privileges(c, f) < 0 ||
+	    start_pid_1(c, f) < 0 || prepare_exec(c, f) < 0)
 		return -1;
 	return run_command(c, f);
 }

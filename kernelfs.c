@@ -1,51 +1,133 @@
 /* kernelfs.c - /proc, /dev and /sys inside the container, and the switch
- * to the new root. */
+ * to the new root.
+ *
+ * The image is untrusted: its proc, dev or sys may be a symlink to "/" or
+ * "../../..", and a mount on such a path would land on the host. So every
+ * target is opened below the new root with openat2 and no symlink allowed,
+ * created there (in the overlay, so in WRITEDIR) when missing, and
+ * mounted on by fd, through its /proc/self/fd name: the kernel mounts on
+ * exactly the file we opened. Until switch_root that name is read in the
+ * host's /proc, which the image cannot touch. */
 #include "kernelfs.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* Makes the mount point dir in the overlay if the image lacks it (so in
- * WRITEDIR, never in a layer). An image whose dir is a symlink or a file
- * is refused: mounting there would follow it out of the new root. */
-static int ensure_mount_point(const char *step, const char *dir,
-			      struct failure *f)
+int open_beneath(int dir_fd, const char *path, int flags)
 {
-	struct stat st;
-	if (fstatat(AT_FDCWD, dir, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		if (S_ISDIR(st.st_mode))
-			return 0;
-		fail(f, step, dir, ENOTDIR);
-		return add_hint(f,
-				"the image's /%s must be a directory, "
-				"not a symlink or file",
-				dir);
+	struct open_how how = {
+	    .flags = (unsigned long long)(flags | O_NOFOLLOW | O_CLOEXEC),
+	    .resolve =
+		RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	return (int)syscall(SYS_openat2, dir_fd, path, &how, sizeof(how));
+}
+
+/* The fd's name in the host's /proc, good as a mount(2) source or
+ * target until switch_root. */
+static const char *fd_path(int fd, char buffer[32])
+{
+	snprintf(buffer, 32, "/proc/self/fd/%d", fd);
+	return buffer;
+}
+
+int mount_on(int target_fd, const char *step, const char *target_name,
+	     const char *source, const char *type, unsigned long flags,
+	     const char *data, struct failure *f)
+{
+	char target[32];
+	if (mount(source, fd_path(target_fd, target), type, flags, data) < 0)
+		return fail(f, step, target_name, errno);
+	return 0;
+}
+
+/* Opens name (one component) in parent_fd as a mount point of the given
+ * type (S_IFDIR or S_IFREG), making it if the image lacks it. A symlink,
+ * or anything of another type, is refused. Returns an O_PATH fd. */
+static int open_mount_point(int parent_fd, const char *name, mode_t type,
+			    const char *step, struct failure *f)
+{
+	int fd = open_beneath(parent_fd, name, O_PATH);
+	if (fd < 0 && errno == ENOENT) {
+		int made = type == S_IFDIR
+			       ? mkdirat(parent_fd, name, 0755)
+			       : mknodat(parent_fd, name, S_IFREG | 0666, 0);
+		if (made < 0)
+			return fail(f, step, name, errno);
+		fd = open_beneath(parent_fd, name, O_PATH);
 	}
-	if (errno != ENOENT || mkdir(dir, 0755) < 0)
-		return fail(f, step, dir, errno);
-	return 0;
+	struct stat st;
+	if (fd < 0 && errno == ELOOP)
+		errno = ENOTDIR; /* it is a symlink: say what we expected */
+	if (fd >= 0 && fstat(fd, &st) < 0)
+		st.st_mode = 0;
+	if (fd < 0 || (st.st_mode & S_IFMT) != type) {
+		int error = fd < 0 ? errno : ENOTDIR;
+		if (fd >= 0)
+			close(fd);
+		fail(f, step, name, error);
+		return add_hint(f,
+				"the image's /%s must be a %s, not a "
+				"symlink or anything else",
+				name,
+				type == S_IFDIR ? "directory" : "plain file");
+	}
+	return fd;
 }
 
-static int mount_at(const char *step, const char *source, const char *target,
-		    const char *type, unsigned long flags, const char *data,
-		    struct failure *f)
+/* Opens name in parent_fd as a mount point and mounts on it. Returns the
+ * fd of the mount point (under the new mount), or -1. */
+static int mount_beneath(int parent_fd, const char *name, mode_t type,
+			 const char *step, const char *source, const char *fs,
+			 unsigned long flags, const char *data,
+			 struct failure *f)
 {
-	if (mount(source, target, type, flags, data) < 0)
-		return fail(f, step, target, errno);
-	return 0;
-}
-
-int mount_proc(struct failure *f)
-{
-	if (ensure_mount_point("mount /proc", "proc", f) < 0)
+	int fd = open_mount_point(parent_fd, name, type, step, f);
+	if (fd < 0)
 		return -1;
-	return mount_at("mount /proc", "proc", "proc", "proc",
-			MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL, f);
+	int result = mount_on(fd, step, name, source, fs, flags, data, f);
+	close(fd);
+	if (result < 0)
+		return -1;
+	/* Opened again, the name is the new mount's root, not the
+	 * directory beneath it. */
+	fd = open_beneath(parent_fd, name, O_PATH);
+	if (fd < 0)
+		return fail(f, step, name, errno);
+	return fd;
+}
+
+/* A procfs file is only trusted on a procfs: the fd must be on one. */
+int check_filesystem(int fd, long magic, const char *step, const char *name,
+		     struct failure *f)
+{
+	struct statfs st;
+	if (fstatfs(fd, &st) < 0)
+		return fail(f, step, name, errno);
+	if (st.f_type != magic)
+		return fail(f, step, name, EXDEV);
+	return 0;
+}
+
+int mount_proc(int root_fd, struct failure *f)
+{
+	int fd =
+	    mount_beneath(root_fd, "proc", S_IFDIR, "mount /proc", "proc",
+			  "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL, f);
+	if (fd < 0)
+		return -1;
+	int result =
+	    check_filesystem(fd, PROC_SUPER_MAGIC, "mount /proc", "proc", f);
+	close(fd);
+	return result;
 }
 
 static const char *const device_nodes[] = {
@@ -60,66 +142,99 @@ static const struct {
     {"stderr", "/proc/self/fd/2"},
 };
 
-int setup_dev(struct failure *f)
+/* Binds a host file (a trusted path) onto a file we make in dev_fd. */
+static int bind_device(int dev_fd, const char *name, const char *source,
+		       mode_t mode, struct failure *f)
+{
+	if (mknodat(dev_fd, name, S_IFREG | mode, 0) < 0)
+		return fail(f, "mount /dev", name, errno);
+	int fd = open_beneath(dev_fd, name, O_PATH);
+	if (fd < 0)
+		return fail(f, "mount /dev", name, errno);
+	int result =
+	    mount_on(fd, "mount /dev", name, source, NULL, MS_BIND, NULL, f);
+	close(fd);
+	return result;
+}
+
+int setup_dev(int root_fd, struct failure *f)
 {
 	const char *step = "mount /dev";
-	char target[32], source[32];
-	if (ensure_mount_point(step, "dev", f) < 0 ||
-	    mount_at(step, "tmpfs", "dev", "tmpfs", MS_NOSUID | MS_STRICTATIME,
-		     "mode=755,size=65536k", f) < 0)
+	char source[32];
+	/* nodev: a node made in /dev with CAP_MKNOD cannot be opened (there
+	 * is no device cgroup); the bound nodes are mounts of their own and
+	 * keep the host's /dev mount flags. */
+	int dev_fd = mount_beneath(
+	    root_fd, "dev", S_IFDIR, step, "tmpfs", "tmpfs",
+	    MS_NOSUID | MS_NODEV | MS_STRICTATIME, "mode=755,size=65536k", f);
+	if (dev_fd < 0)
 		return -1;
+	int result = -1;
 	/* Binding the host's nodes, rather than mknod, works wherever the
 	 * host's /dev does, and an empty file is all a bind target needs. */
 	for (size_t i = 0; i < sizeof(device_nodes) / sizeof(*device_nodes);
 	     i++) {
-		snprintf(target, sizeof(target), "dev/%s", device_nodes[i]);
 		snprintf(source, sizeof(source), "/dev/%s", device_nodes[i]);
-		if (mknod(target, S_IFREG | 0666, 0) < 0)
-			return fail(f, step, target, errno);
-		if (mount_at(step, source, target, NULL, MS_BIND, NULL, f) < 0)
-			return -1;
+		if (bind_device(dev_fd, device_nodes[i], source, 0666, f) < 0)
+			goto done;
 	}
-	if (mkdir("dev/pts", 0755) < 0 || mkdir("dev/shm", 01777) < 0)
-		return fail(f, step, "dev/pts, dev/shm", errno);
 	/* newinstance: the container's ptys are its own, not the host's. */
-	if (mount_at(step, "devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-		     "newinstance,ptmxmode=0666,mode=0620,gid=5", f) < 0 ||
-	    mount_at(step, "shm", "dev/shm", "tmpfs",
-		     MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777", f) < 0)
-		return -1;
-	for (size_t i = 0; i < sizeof(dev_links) / sizeof(*dev_links); i++) {
-		snprintf(target, sizeof(target), "dev/%s", dev_links[i].name);
-		if (symlink(dev_links[i].target, target) < 0)
-			return fail(f, step, target, errno);
-	}
+	int fd = mount_beneath(dev_fd, "pts", S_IFDIR, step, "devpts", "devpts",
+			       MS_NOSUID | MS_NOEXEC,
+			       "newinstance,ptmxmode=0666,mode=0620,gid=5", f);
+	if (fd < 0)
+		goto done;
+	close(fd);
+	fd = mount_beneath(dev_fd, "shm", S_IFDIR, step, "shm", "tmpfs",
+			   MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777", f);
+	if (fd < 0)
+		goto done;
+	close(fd);
+	fd = mount_beneath(dev_fd, "mqueue", S_IFDIR, step, "mqueue", "mqueue",
+			   MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, f);
+	if (fd < 0)
+		goto done;
+	close(fd);
+	for (size_t i = 0; i < sizeof(dev_links) / sizeof(*dev_links); i++)
+		if (symlinkat(dev_links[i].target, dev_fd, dev_links[i].name) <
+		    0) {
+			fail(f, step, dev_links[i].name, errno);
+			goto done;
+		}
 	/* Our terminal is a pty of the host's devpts, which the container
 	 * cannot see: bound at /dev/console (as runc and docker do), it has a
-	 * name inside, so tty(1) and ttyname(3) work. */
+	 * name inside, so tty(1) and ttyname(3) work. By path: an fd of ours
+	 * would name the host namespace's mount, which we cannot bind. */
 	char terminal[64];
-	if (ttyname_r(0, terminal, sizeof(terminal)) == 0) {
-		if (mknod("dev/console", S_IFREG | 0600, 0) < 0)
-			return fail(f, step, "dev/console", errno);
-		/* By path: an fd's mount is the host namespace's, not ours. */
-		if (mount_at(step, terminal, "dev/console", NULL, MS_BIND, NULL,
-			     f) < 0)
-			return -1;
-	}
+	if (ttyname_r(0, terminal, sizeof(terminal)) == 0 &&
+	    bind_device(dev_fd, "console", terminal, 0600, f) < 0)
+		goto done;
+	result = 0;
+done:
+	close(dev_fd);
+	return result;
+}
+
+int mount_sys(int root_fd, bool writable, struct failure *f)
+{
+	unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	if (!writable)
+		flags |= MS_RDONLY;
+	int fd = mount_beneath(root_fd, "sys", S_IFDIR, "mount /sys", "sysfs",
+			       "sysfs", flags, NULL, f);
+	if (fd < 0)
+		return -1;
+	close(fd);
 	return 0;
 }
 
-int mount_sys(struct failure *f)
-{
-	if (ensure_mount_point("mount /sys", "sys", f) < 0)
-		return -1;
-	return mount_at("mount /sys", "sysfs", "sys", "sysfs",
-			MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, f);
-}
-
-int switch_root(struct failure *f)
+int switch_root(int root_fd, struct failure *f)
 {
 	/* pivot_root(".", ".") stacks the old root on top of the new one;
 	 * detaching it leaves the overlay as "/" with nothing above, so no
 	 * "cd /../.." and no mount of the host's survives (chroot would). */
+	if (fchdir(root_fd) < 0)
+		return fail(f, "pivot_root", "enter the new root", errno);
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
 		return fail(f, "pivot_root", ".", errno);
 	if (umount2(".", MNT_DETACH) < 0)

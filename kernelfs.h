@@ -1,25 +1,41 @@
 /* kernelfs.h - /proc, /dev and /sys inside the container, and the switch
- * to the new root. Each runs in the container's namespaces with the
- * overlay root as working directory, so targets are relative paths. */
+ * to the new root. Each takes root_fd, the new root (the overlay), and
+ * mounts only below it: the image's own entries are never followed. */
 #ifndef CONTAINER_FS_KERNELFS_H
 #define CONTAINER_FS_KERNELFS_H
+
+#include <stdbool.h>
 
 #include "utils.h"
 
 /* A fresh procfs, which shows the container's own PID namespace. */
-int mount_proc(struct failure *f);
+int mount_proc(int root_fd, struct failure *f);
 
 /* A fresh tmpfs holding only null, zero, full, random, urandom and tty
- * (bound from the host), a private devpts with ptmx, shm, the fd, stdin,
- * stdout and stderr links, and console when stdin is a terminal: never
- * the host's whole /dev. */
-int setup_dev(struct failure *f);
+ * (bound from the host), a private devpts with ptmx, shm, mqueue, the fd,
+ * stdin, stdout and stderr links, and console when stdin is a terminal:
+ * never the host's whole /dev. */
+int setup_dev(int root_fd, struct failure *f);
 
-/* sysfs, read-only. */
-int mount_sys(struct failure *f);
+/* sysfs, read-only unless writable. */
+int mount_sys(int root_fd, bool writable, struct failure *f);
 
-/* Makes the working directory (the overlay) the root and detaches the
- * host's root, so nothing outside stays reachable. */
-int switch_root(struct failure *f);
+/* Makes root_fd the root and detaches the host's root, so nothing
+ * outside stays reachable; the working directory is then "/". */
+int switch_root(int root_fd, struct failure *f);
+
+/* openat2 of path below dir_fd with no symlink, magic link or ".." out
+ * of it; flags as for open (O_PATH, ...). Returns an fd, or -1/errno. */
+int open_beneath(int dir_fd, const char *path, int flags);
+
+/* mount(2) onto the file target_fd holds (by its /proc/self/fd name);
+ * target_name is for the error message. Returns 0 or -1 with f filled. */
+int mount_on(int target_fd, const char *step, const char *target_name,
+	     const char *source, const char *type, unsigned long flags,
+	     const char *data, struct failure *f);
+
+/* Fails (EXDEV) unless fd is on a filesystem of type magic (statfs). */
+int check_filesystem(int fd, long magic, const char *step, const char *name,
+		     struct failure *f);
 
 #endif

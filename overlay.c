@@ -162,7 +162,9 @@ int create_overlay(const struct layer_stack *s, const struct writedir *w,
 		fail(f, "mount overlay", w->path, errno);
 		goto failed_with_log;
 	}
-	int mount_fd = sys_fsmount(fs_fd, FSMOUNT_CLOEXEC, 0);
+	/* nodev: no device cgroup guards the container, so a node made
+	 * with CAP_MKNOD, or shipped in a layer, must not open. */
+	int mount_fd = sys_fsmount(fs_fd, FSMOUNT_CLOEXEC, MOUNT_ATTR_NODEV);
 	if (mount_fd < 0) {
 		fail(f, "mount overlay", w->path, errno);
 		goto failed_with_log;

@@ -93,7 +93,9 @@ int mount_overlay_legacy(const struct layer_stack *s, const struct writedir *w,
 			    "mount API (6.8+) without --legacy-mount");
 		goto out;
 	}
-	if (mount("overlay", names[s->count], "overlay", 0, data.data) < 0) {
+	/* nodev, as in overlay.c. */
+	if (mount("overlay", names[s->count], "overlay", MS_NODEV, data.data) <
+	    0) {
 		fail(f, "mount overlay", w->path, errno);
 		hint_overlay_error(f);
 		goto out;

@@ -1,0 +1,30 @@
+/* capabilities.h - the capability sets the container keeps. */
+#ifndef CONTAINER_FS_CAPABILITIES_H
+#define CONTAINER_FS_CAPABILITIES_H
+
+#include <stdint.h>
+
+#include "utils.h"
+
+/* One bit per capability number (CAP_CHOWN is bit 0). */
+typedef uint64_t capability_mask;
+
+/* Docker's default set: CHOWN, DAC_OVERRIDE, FSETID, FOWNER, MKNOD,
+ * NET_RAW, SETGID, SETUID, SETFCAP, SETPCAP, NET_BIND_SERVICE,
+ * SYS_CHROOT, KILL, AUDIT_WRITE. */
+capability_mask default_capabilities(void);
+
+/* Every capability this program knows by name. */
+capability_mask all_capabilities(void);
+
+/* Reads NAME ("net_admin", "CAP_NET_ADMIN", or "ALL", any case) into
+ * mask. Returns 0, or -1 for a name it does not know. */
+int parse_capability(const char *name, capability_mask *mask);
+
+/* Leaves the process exactly keep in its bounding, permitted, effective
+ * and inheritable sets and an empty ambient set, so COMMAND (exec'd as
+ * root) gets keep and nothing more. Needs CAP_SETPCAP; the last step
+ * before seccomp and exec. */
+int apply_capabilities(capability_mask keep, struct failure *f);
+
+#endif

@@ -1,0 +1,15 @@
+/* init.h - --init: a small PID 1 that runs COMMAND as its child. */
+#ifndef CONTAINER_FS_INIT_H
+#define CONTAINER_FS_INIT_H
+
+#include "utils.h"
+
+/* Forks COMMAND's process. Returns 0 in that child, which goes on to
+ * exec COMMAND; the caller (PID 1) stays in a loop that forwards every
+ * signal sent to it, reaps every zombie, and exits with COMMAND's status
+ * (128+N when it died of signal N). report_fd, the close-on-exec pipe
+ * to container-fs, is closed in PID 1 so only COMMAND's exec ends it.
+ * Returns -1 with f filled if the fork fails. */
+int start_init(int report_fd, struct failure *f);
+
+#endif

@@ -7,7 +7,8 @@ CFLAGS ?= -O2 -g
 CPPFLAGS += -D_GNU_SOURCE -DVERSION='"$(VERSION)"'
 ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS)
 
-SOURCES := cli.c kernelfs.c layers.c overlay.c overlay_legacy.c utils.c writedir.c
+SOURCES := capabilities.c cli.c init.c kernelfs.c layers.c masks.c overlay.c \
+           overlay_legacy.c seccomp.c utils.c writedir.c
 HEADERS := $(wildcard *.h)
 OBJECTS := $(SOURCES:.c=.o)
 

@@ -128,7 +128,7 @@ static int restrict_privileges(struct container *c, struct failure *f)
 /* With --init this process stays PID 1 and a child runs COMMAND. */
 static int start_pid_1(struct container *c, struct failure *f)
 {
-	return c->options.init ? start_init(c->report_pipe[1], f) : 0;
+	return c->options.init ? start_init(f) : 0;
 }
 
 /* COMMAND gets the caller's signal mask back, a PATH, and no file

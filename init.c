@@ -6,6 +6,8 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -49,7 +51,7 @@ static void run_init(pid_t command)
 	}
 }
 
-int start_init(int report_fd, struct failure *f)
+int start_init(struct failure *f)
 {
 	/* Every signal stays pending for sigwaitinfo from here on; the
 	 * child gets the caller's mask back before exec. */
@@ -63,7 +65,14 @@ int start_init(int report_fd, struct failure *f)
 		sigprocmask(SIG_SETMASK, &previous, NULL);
 		return 0;
 	}
-	close(report_fd);
+	/* PID 1 never execs, so close-on-exec does nothing here: close the
+	 * layer, WRITEDIR and report fds by hand (the last makes COMMAND's
+	 * exec the only thing container-fs waits for). */
+	syscall(SYS_close_range, 3, ~0U, 0);
+	/* This PID 1 runs the container-fs binary of the host: not
+	 * dumpable, its /proc/1/exe, mem and fds are closed to the
+	 * container (the runc CVE-2019-5736 route to the host binary). */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	run_init(command);
 	return -1; /* not reached */
 }

@@ -7,9 +7,9 @@
 /* Forks COMMAND's process. Returns 0 in that child, which goes on to
  * exec COMMAND; the caller (PID 1) stays in a loop that forwards every
  * signal sent to it, reaps every zombie, and exits with COMMAND's status
- * (128+N when it died of signal N). report_fd, the close-on-exec pipe
- * to container-fs, is closed in PID 1 so only COMMAND's exec ends it.
+ * (128+N when it died of signal N). PID 1 keeps fds 0-2 only, so the
+ * report pipe to container-fs ends with COMMAND's exec.
  * Returns -1 with f filled if the fork fails. */
-int start_init(int report_fd, struct failure *f);
+int start_init(struct failure *f);
 
 #endif

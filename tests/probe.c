@@ -1,10 +1,17 @@
 /* probe.c - a static test program run inside containers: it reports what
  * busybox cannot (open fds, signal death) in a form tests can compare. */
+#define _GNU_SOURCE
 #include <dirent.h>
+#include <errno.h>
+#include <grp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,6 +28,53 @@ static int list_fds(void)
 			printf("%s\n", entry->d_name);
 	closedir(dir);
 	return 0;
+}
+
+/* The classic chroot escape: chroot into a subdirectory while keeping
+ * the working directory outside it, walk up, and chroot there. Then
+ * says whether path (a file on the host) is reachable. */
+static int chroot_escape(const char *path)
+{
+	mkdir("/tmp/escape", 0755);
+	if (chroot("/tmp/escape") < 0)
+		return perror("chroot"), 1;
+	for (int i = 0; i < 64; i++)
+		if (chdir("..") < 0)
+			break;
+	if (chroot(".") < 0)
+		return perror("chroot ."), 1;
+	printf(access(path, F_OK) == 0 ? "reached\n" : "not reached\n");
+	return 0;
+}
+
+/* clone with a namespace flag, and clone3: prints what each returned. */
+static int clone_namespaces(void)
+{
+	long pid =
+	    syscall(SYS_clone, CLONE_NEWNS | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0)
+		waitpid((pid_t)pid, NULL, 0);
+	printf("clone: %s\n", pid < 0 ? strerror(errno) : "created");
+	long args[11] = {0};
+	pid = syscall(SYS_clone3, args, sizeof(args));
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0)
+		waitpid((pid_t)pid, NULL, 0);
+	printf("clone3: %s\n", pid < 0 ? strerror(errno) : "created");
+	return 0;
+}
+
+/* Becomes uid:gid and runs argv. */
+static int run_as(const char *uid, char **argv)
+{
+	if (setgroups(0, NULL) < 0 || setgid((gid_t)atoi(uid)) < 0 ||
+	    setuid((uid_t)atoi(uid)) < 0)
+		return perror("setuid"), 1;
+	execv(argv[0], argv);
+	return perror(argv[0]), 127;
 }
 
 int main(int argc, char **argv)
@@ -59,6 +113,16 @@ int main(int argc, char **argv)
 			printf("again %d\n", signal_number);
 		return 0;
 	}
-	fprintf(stderr, "usage: probe fds|segv|abort|wait-signal\n");
+	if (strcmp(what, "ids") == 0)
+		return printf("%d %d\n", (int)getuid(), (int)geteuid()), 0;
+	if (strcmp(what, "as-user") == 0 && argc > 3)
+		return run_as(argv[2], argv + 3);
+	if (strcmp(what, "chroot-escape") == 0 && argc > 2)
+		return chroot_escape(argv[2]);
+	if (strcmp(what, "clone-namespaces") == 0)
+		return clone_namespaces();
+	fprintf(stderr, "usage: probe fds|segv|abort|wait-signal|ids|"
+			"as-user UID PROGRAM...|chroot-escape PATH|"
+			"clone-namespaces\n");
 	return 2;
 }

@@ -18,6 +18,9 @@ const char usage_text[] =
     "                   sibling of WRITEDIR, removed after the run)\n"
     "  --legacy-mount   mount the overlay with mount(2) instead of the\n"
     "                   new mount API (for kernels before 6.8)\n"
+    "  --userns         run in a user namespace even as root (always\n"
+    "                   without root)\n"
+    "  --no-userns      never use a user namespace (needs root)\n"
     "  --init           run COMMAND under a small built-in PID 1 that\n"
     "                   forwards signals and reaps zombies\n"
     "\n"
@@ -37,7 +40,8 @@ const char usage_text[] =
     "container-fs failed; 126 if COMMAND cannot be run; 127 if it is\n"
     "not found.\n"
     "\n"
-    "Example: sudo container-fs rootfs app writedir -- sh\n";
+    "Example: sudo container-fs rootfs app writedir -- sh\n"
+    "Without sudo it runs rootless, in a user namespace.\n";
 
 enum {
 	OPTION_WORKDIR = 256,
@@ -49,6 +53,8 @@ enum {
 	OPTION_SECCOMP,
 	OPTION_UNMASK,
 	OPTION_PRIVILEGED,
+	OPTION_USERNS,
+	OPTION_NO_USERNS,
 };
 
 static const struct option long_options[] = {
@@ -63,6 +69,8 @@ static const struct option long_options[] = {
     {"seccomp", required_argument, NULL, OPTION_SECCOMP},
     {"unmask", no_argument, NULL, OPTION_UNMASK},
     {"privileged", no_argument, NULL, OPTION_PRIVILEGED},
+    {"userns", no_argument, NULL, OPTION_USERNS},
+    {"no-userns", no_argument, NULL, OPTION_NO_USERNS},
     {NULL, 0, NULL, 0},
 };
 
@@ -131,6 +139,12 @@ static int parse_options(int argc, char **argv, struct options *o,
 			break;
 		case OPTION_UNMASK:
 			o->unmask = true;
+			break;
+		case OPTION_USERNS:
+			o->userns = USERNS_ON;
+			break;
+		case OPTION_NO_USERNS:
+			o->userns = USERNS_OFF;
 			break;
 		case OPTION_PRIVILEGED:
 			o->capabilities = all_capabilities();

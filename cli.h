@@ -23,7 +23,8 @@ struct options {
 	bool unmask;		      /* no masked or read-only /proc paths */
 	bool writable_sys;	      /* /sys read-write (--privileged) */
 	bool init;		      /* a built-in PID 1 runs COMMAND */
-	char **command;		      /* NULL-terminated, points into argv */
+	enum { USERNS_AUTO, USERNS_ON, USERNS_OFF } userns;
+	char **command; /* NULL-terminated, points into argv */
 };
 
 /* Splits argv at the first "--": options (only before the first

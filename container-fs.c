@@ -32,6 +32,7 @@
 #include "masks.h"
 #include "overlay.h"
 #include "seccomp.h"
+#include "userns.h"
 #include "utils.h"
 #include "writedir.h"
 
@@ -49,6 +50,8 @@ struct container {
 	int overlay_fd;	    /* detached overlay, or -1 for mount(2) */
 	int root_fd;	    /* in the child: the new root, once mounted */
 	int report_pipe[2]; /* child -> parent: a struct failure, or EOF */
+	int maps_pipe[2];   /* parent -> child: one byte once id maps are set */
+	bool userns;	    /* rootless, or --userns */
 	sigset_t forwarded; /* signals the parent relays, plus SIGCHLD */
 	sigset_t original_mask;
 	pid_t pid;
@@ -81,10 +84,30 @@ static int die_with_parent(struct container *c, struct failure *f)
 
 /* Mount propagation is shared on systemd hosts: without this every mount
  * below would also appear on the host. */
-static int make_mounts_private(struct failure *f)
+static int make_mounts_private(struct container *c, struct failure *f)
 {
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return fail(f, "make / private", "/", errno);
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0)
+		return 0;
+	fail(f, "make / private", "/", errno);
+	/* The first privileged step: in a user namespace an EPERM here
+	 * means the system withholds its capabilities (AppArmor). */
+	return c->userns && f->error == EPERM ? hint_userns_disabled(f) : -1;
+}
+
+/* In a new user namespace we are nobody until the parent has written
+ * our id maps; it sends one byte when done, or closes the pipe. */
+static int wait_for_id_maps(struct container *c)
+{
+	if (!c->userns)
+		return 0;
+	char byte;
+	close(c->maps_pipe[1]);
+	ssize_t n;
+	while ((n = read(c->maps_pipe[0], &byte, 1)) < 0 && errno == EINTR)
+		;
+	close(c->maps_pipe[0]);
+	if (n != 1)
+		_exit(EXIT_SETUP_FAILED); /* the parent reports why */
 	return 0;
 }
 
@@ -92,9 +115,17 @@ static int make_mounts_private(struct failure *f)
  * every later step resolves its paths below that fd. */
 static int mount_overlay(struct container *c, struct failure *f)
 {
-	int result = c->overlay_fd >= 0
-			 ? attach_overlay(c->overlay_fd, f)
-			 : mount_overlay_legacy(&c->layers, &c->writedir, f);
+	int result;
+	if (c->userns && !c->options.legacy_mount)
+		c->overlay_fd =
+		    create_overlay_here(&c->layers, &c->writedir, f);
+	if (c->overlay_fd >= 0)
+		result = attach_overlay(c->overlay_fd, f);
+	else if (c->overlay_fd == -1 && c->userns && !c->options.legacy_mount)
+		result = -1;
+	else
+		result = mount_overlay_legacy(&c->layers, &c->writedir,
+					      c->userns, f);
 	if (result < 0)
 		return -1;
 	c->root_fd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -107,7 +138,7 @@ static int mount_kernel_filesystems(struct container *c, struct failure *f)
 {
 	struct options *o = &c->options;
 	if (mount_proc(c->root_fd, f) < 0 || setup_dev(c->root_fd, f) < 0 ||
-	    mount_sys(c->root_fd, o->writable_sys, f) < 0)
+	    mount_sys(c->root_fd, o->writable_sys, c->userns, f) < 0)
 		return -1;
 	return o->unmask ? 0 : mask_paths(c->root_fd, f);
 }
@@ -162,8 +193,9 @@ static int run_command(struct container *c, struct failure *f)
  */
 static int setup_container(struct container *c, struct failure *f)
 {
-	if (die_with_parent(c, f) < 0 || make_mounts_private(f) < 0 ||
-	    mount_overlay(c, f) < 0 || mount_kernel_filesystems(c, f) < 0 ||
+	if (die_with_parent(c, f) < 0 || wait_for_id_maps(c) < 0 ||
+	    make_mounts_private(c, f) < 0 || mount_overlay(c, f) < 0 ||
+	    mount_kernel_filesystems(c, f) < 0 ||
 	    switch_root(c->root_fd, f) < 0 || restrict_privileges(c, f) < 0 ||
 	    start_pid_1(c, f) < 0 || prepare_exec(c, f) < 0)
 		return -1;
@@ -203,15 +235,19 @@ static int block_signals(struct container *c, struct failure *f)
 
 static int start_container(struct container *c, struct failure *f)
 {
-	if (pipe2(c->report_pipe, O_CLOEXEC) < 0)
+	int flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
+	if (c->userns)
+		flags |= CLONE_NEWUSER;
+	if (pipe2(c->report_pipe, O_CLOEXEC) < 0 ||
+	    (c->userns && pipe2(c->maps_pipe, O_CLOEXEC) < 0))
 		return fail(f, "pipe", "report", errno);
 	/* clone without a new stack behaves like fork, one syscall. */
-	c->pid = (pid_t)syscall(SYS_clone,
-				CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS |
-				    CLONE_NEWIPC | SIGCHLD,
-				NULL, NULL, NULL, NULL);
+	c->pid =
+	    (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (c->pid < 0) {
 		fail(f, "create namespaces", "clone", errno);
+		if (c->userns)
+			return hint_userns_disabled(f);
 		if (errno == EPERM)
 			add_hint(f, "run as root, e.g. with sudo");
 		return -1;
@@ -219,7 +255,17 @@ static int start_container(struct container *c, struct failure *f)
 	if (c->pid == 0)
 		container_main(c);
 	close(c->report_pipe[1]);
-	return 0;
+	if (!c->userns)
+		return 0;
+	close(c->maps_pipe[0]);
+	int result = write_id_maps(c->pid, f);
+	if (result == 0 && write_all(c->maps_pipe[1], "", 1) < 0)
+		result =
+		    fail(f, "user namespace", "release the container", errno);
+	close(c->maps_pipe[1]);
+	if (result < 0) /* the child saw the pipe close and is exiting */
+		waitpid(c->pid, NULL, 0);
+	return result;
 }
 
 /* Reads the child's report: EOF means exec succeeded (the pipe is
@@ -267,6 +313,20 @@ static int wait_container(struct container *c)
 	}
 }
 
+/* Without root, a user namespace is the only way; with root, only on
+ * request (--userns). */
+static int choose_userns(struct container *c, struct failure *f)
+{
+	bool root = geteuid() == 0;
+	if (c->options.userns == USERNS_OFF && !root) {
+		fail(f, "arguments", "--no-userns needs root", EPERM);
+		return add_hint(f, "run with sudo, or without --no-userns");
+	}
+	c->userns = c->options.userns == USERNS_ON ||
+		    (c->options.userns == USERNS_AUTO && !root);
+	return c->userns ? check_userns_kernel(f) : 0;
+}
+
 /*
  * The parent's part, top to bottom: check and open everything, lock
  * WRITEDIR, build the overlay, start the container, wait, clean up.
@@ -278,14 +338,19 @@ static int run_container(struct container *c)
 	int status = EXIT_SETUP_FAILED;
 	c->overlay_fd = -1;
 
-	if (open_layers(&c->layers, o->layers, o->layer_count, &f) < 0 ||
+	if (choose_userns(c, &f) < 0 ||
+	    open_layers(&c->layers, o->layers, o->layer_count, &f) < 0 ||
 	    open_writedir(&c->writedir, o->writedir, o->workdir, &f) < 0 ||
 	    check_overlaps(&c->layers, c->writedir.path, c->writedir.work_path,
 			   &f) < 0 ||
+	    (c->userns &&
+	     check_caller_access(&c->layers, &c->writedir, &f) < 0) ||
 	    prepare_writedir(&c->writedir, &f) < 0 ||
 	    start_janitor(&c->writedir, &f) < 0)
 		goto failed;
-	if (!o->legacy_mount) {
+	/* Without root only the child, in its own user namespace, may
+	 * mount: it builds the overlay there. */
+	if (!o->legacy_mount && !c->userns) {
 		c->overlay_fd = create_overlay(&c->layers, &c->writedir, &f);
 		if (c->overlay_fd == -1)
 			goto failed;

@@ -182,6 +182,12 @@ int setup_dev(int root_fd, struct failure *f)
 	int fd = mount_beneath(dev_fd, "pts", S_IFDIR, step, "devpts", "devpts",
 			       MS_NOSUID | MS_NOEXEC,
 			       "newinstance,ptmxmode=0666,mode=0620,gid=5", f);
+	/* Rootless with only our own id mapped, group 5 (tty) does not
+	 * exist in the namespace and devpts refuses it. */
+	if (fd < 0 && f->error == EINVAL)
+		fd = mount_beneath(dev_fd, "pts", S_IFDIR, step, "devpts",
+				   "devpts", MS_NOSUID | MS_NOEXEC,
+				   "newinstance,ptmxmode=0666,mode=0620", f);
 	if (fd < 0)
 		goto done;
 	close(fd);
@@ -215,17 +221,58 @@ done:
 	return result;
 }
 
-int mount_sys(int root_fd, bool writable, struct failure *f)
+#ifndef MOUNT_ATTR_RDONLY /* glibc before 2.36 */
+#define MOUNT_ATTR_RDONLY 0x00000001
+#define MOUNT_ATTR_NOSUID 0x00000002
+#define MOUNT_ATTR_NODEV  0x00000004
+#define MOUNT_ATTR_NOEXEC 0x00000008
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+
+struct attributes { /* struct mount_attr of <linux/mount.h> */
+	unsigned long long attr_set, attr_clr, propagation, userns_fd;
+};
+
+/* Makes the mount tree at fd read-only, nosuid, nodev and noexec, every
+ * mount in it (a remount would change only the top one). */
+static int lock_down_tree(int fd, const char *step, const char *name,
+			  struct failure *f)
 {
+	struct attributes attributes = {
+	    .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+			MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};
+	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE,
+		    &attributes, sizeof(attributes)) < 0)
+		return fail(f, step, name, errno);
+	return 0;
+}
+
+int mount_sys(int root_fd, bool writable, bool bind_host, struct failure *f)
+{
+	const char *step = "mount /sys";
 	unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
 	if (!writable)
 		flags |= MS_RDONLY;
-	int fd = mount_beneath(root_fd, "sys", S_IFDIR, "mount /sys", "sysfs",
-			       "sysfs", flags, NULL, f);
+	if (!bind_host) {
+		int fd = mount_beneath(root_fd, "sys", S_IFDIR, step, "sysfs",
+				       "sysfs", flags, NULL, f);
+		if (fd < 0)
+			return -1;
+		close(fd);
+		return 0;
+	}
+	/* A user namespace may mount sysfs only with a network namespace
+	 * of its own: bind the host's instead, its submounts with it (a
+	 * user namespace may not uncover what they hide). */
+	int fd = mount_beneath(root_fd, "sys", S_IFDIR, step, "/sys", NULL,
+			       MS_BIND | MS_REC, NULL, f);
 	if (fd < 0)
 		return -1;
+	int result = writable ? 0 : lock_down_tree(fd, step, "sys", f);
 	close(fd);
-	return 0;
+	return result;
 }
 
 int switch_root(int root_fd, struct failure *f)

@@ -17,8 +17,9 @@ int mount_proc(int root_fd, struct failure *f);
  * never the host's whole /dev. */
 int setup_dev(int root_fd, struct failure *f);
 
-/* sysfs, read-only unless writable. */
-int mount_sys(int root_fd, bool writable, struct failure *f);
+/* sysfs, read-only unless writable; with bind_host (in a user
+ * namespace, where a fresh sysfs is not allowed) the host's, bound. */
+int mount_sys(int root_fd, bool writable, bool bind_host, struct failure *f);
 
 /* Makes root_fd the root and detaches the host's root, so nothing
  * outside stays reachable; the working directory is then "/". */

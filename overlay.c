@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -117,8 +118,12 @@ int check_writable(int fd, struct failure *f)
 	return 0;
 }
 
-int create_overlay(const struct layer_stack *s, const struct writedir *w,
-		   struct failure *f)
+/* The overlay of the layers open at lower_fds (bottom to top) under the
+ * upper and work directories open at upper_fd and work_fd, as a detached
+ * mount: its fd, -1, or -2 when the kernel lacks the API. */
+static int build_overlay(const struct layer_stack *s, const int *lower_fds,
+			 const struct writedir *w, int upper_fd, int work_fd,
+			 bool userxattr, struct failure *f)
 {
 	char name[32];
 	int fs_fd = sys_fsopen("overlay", FSOPEN_CLOEXEC);
@@ -137,7 +142,7 @@ int create_overlay(const struct layer_stack *s, const struct writedir *w,
 	}
 	/* overlayfs takes the top layer first. */
 	for (int i = s->count - 1; i >= 0; i--) {
-		name_of_fd(name, s->layers[i].fd);
+		name_of_fd(name, lower_fds[i]);
 		if (sys_fsconfig(fs_fd, FSCONFIG_SET_STRING, "lowerdir+", name,
 				 0) < 0) {
 			fail(f, "mount overlay", s->layers[i].path, errno);
@@ -150,12 +155,19 @@ int create_overlay(const struct layer_stack *s, const struct writedir *w,
 			goto failed;
 		}
 	}
-	if (set_escaped(fs_fd, "upperdir", w->fd) < 0) {
+	if (set_escaped(fs_fd, "upperdir", upper_fd) < 0) {
 		fail(f, "mount overlay", w->path, errno);
 		goto failed_with_log;
 	}
-	if (set_escaped(fs_fd, "workdir", w->work_fd) < 0) {
+	if (set_escaped(fs_fd, "workdir", work_fd) < 0) {
 		fail(f, "mount overlay", "workdir", errno);
+		goto failed_with_log;
+	}
+	/* In a user namespace overlayfs may not use trusted.* xattrs:
+	 * userxattr keeps whiteouts and opaque dirs in user.overlay.*. */
+	if (userxattr &&
+	    sys_fsconfig(fs_fd, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0) {
+		fail(f, "mount overlay", "userxattr", errno);
 		goto failed_with_log;
 	}
 	if (sys_fsconfig(fs_fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
@@ -183,6 +195,103 @@ failed:
 	hint_overlay_error(f);
 	close(fs_fd);
 	return -1;
+}
+
+int create_overlay(const struct layer_stack *s, const struct writedir *w,
+		   struct failure *f)
+{
+	int *lower_fds = malloc(sizeof(*lower_fds) * (size_t)(s->count + 1));
+	if (!lower_fds)
+		return fail(f, "mount overlay", "prepare", errno);
+	for (int i = 0; i < s->count; i++)
+		lower_fds[i] = s->layers[i].fd;
+	int result =
+	    build_overlay(s, lower_fds, w, w->fd, w->work_fd, false, f);
+	free(lower_fds);
+	return result;
+}
+
+int create_overlay_here(const struct layer_stack *s, const struct writedir *w,
+			struct failure *f)
+{
+	int *fds = reopen_directories(s, w, f);
+	if (!fds)
+		return -1;
+	int result =
+	    build_overlay(s, fds, w, fds[s->count], fds[s->count + 1], true, f);
+	close_directories(fds, s->count + 2);
+	return result;
+}
+
+/* Opens path again in this mount namespace and checks it is still the
+ * directory open at expected_fd (same device and inode): a path swapped
+ * since the parent checked it is refused. */
+static int reopen_same(int dir_fd, const char *path, int expected_fd)
+{
+	struct stat now, then;
+	int fd = openat(dir_fd, path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &now) < 0 || fstat(expected_fd, &then) < 0 ||
+	    now.st_dev != then.st_dev || now.st_ino != then.st_ino) {
+		close(fd);
+		errno = ESTALE;
+		return -1;
+	}
+	return fd;
+}
+
+int *reopen_directories(const struct layer_stack *s, const struct writedir *w,
+			struct failure *f)
+{
+	int *fds = malloc(sizeof(*fds) * (size_t)(s->count + 2));
+	if (!fds) {
+		fail(f, "mount overlay", "prepare", errno);
+		return NULL;
+	}
+	int n = 0;
+	for (; n < s->count; n++) {
+		fds[n] =
+		    reopen_same(AT_FDCWD, s->layers[n].path, s->layers[n].fd);
+		if (fds[n] < 0) {
+			fail(f, "mount overlay", s->layers[n].path, errno);
+			goto failed;
+		}
+	}
+	fds[n] = reopen_same(AT_FDCWD, w->path, w->fd);
+	if (fds[n] < 0) {
+		fail(f, "mount overlay", w->path, errno);
+		goto failed;
+	}
+	n++;
+	if (w->work_option) {
+		fds[n] = reopen_same(AT_FDCWD, w->work_path, w->work_fd);
+	} else {
+		/* The managed workdir through WRITEDIR's parent: its own path
+		 * can pass PATH_MAX when WRITEDIR's is just below it. */
+		int parent_fd =
+		    openat(fds[n - 1], "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		fds[n] = parent_fd < 0
+			     ? -1
+			     : reopen_same(parent_fd, w->work_name, w->work_fd);
+		if (parent_fd >= 0)
+			close(parent_fd);
+	}
+	if (fds[n] < 0) {
+		fail(f, "mount overlay", "workdir", errno);
+		goto failed;
+	}
+	return fds;
+failed:
+	close_directories(fds, n);
+	return NULL;
+}
+
+void close_directories(int *fds, int count)
+{
+	for (int i = 0; fds && i < count; i++)
+		close(fds[i]);
+	free(fds);
 }
 
 int attach_overlay(int mount_fd, struct failure *f)

@@ -2,6 +2,8 @@
 #ifndef CONTAINER_FS_OVERLAY_H
 #define CONTAINER_FS_OVERLAY_H
 
+#include <stdbool.h>
+
 #include "layers.h"
 #include "utils.h"
 #include "writedir.h"
@@ -16,6 +18,13 @@
 int create_overlay(const struct layer_stack *s, const struct writedir *w,
 		   struct failure *f);
 
+/* The same, from inside a new user and mount namespace (rootless): the
+ * directories are opened again here, as overlayfs refuses ones from
+ * another mount namespace ("failed to clone upperpath"), and checked to
+ * be the ones the parent opened; the overlay uses userxattr. */
+int create_overlay_here(const struct layer_stack *s, const struct writedir *w,
+			struct failure *f);
+
 /* In the container's mount namespace: mounts the detached overlay on the
  * namespace's root and makes it the working directory. 0 or -1. */
 int attach_overlay(int mount_fd, struct failure *f);
@@ -24,13 +33,22 @@ int attach_overlay(int mount_fd, struct failure *f);
  * lab's "lowerdir=...,upperdir=...,workdir=..." option string, mounts it
  * in the container's namespace and makes it the working directory. */
 int mount_overlay_legacy(const struct layer_stack *s, const struct writedir *w,
-			 struct failure *f);
+			 bool userxattr, struct failure *f);
 
 /* The lowerdir option value for layers named names[0..count) bottom to
  * top: overlayfs wants them top first, escaped, ':'-separated. */
 int build_lowerdir(struct string *out, char **names, int count);
 
 /* Shared by both mount paths. */
+
+/* Opens the layers, WRITEDIR and the workdir again in this mount
+ * namespace (in that order, count + 2 fds), checking each is the same
+ * directory as before. Returns a malloc'd array, or NULL with f filled. */
+int *reopen_directories(const struct layer_stack *s, const struct writedir *w,
+			struct failure *f);
+
+/* Closes and frees what reopen_directories returned. */
+void close_directories(int *fds, int count);
 
 /* Fails when the overlay at fd came up read-only. 0 or -1. */
 int check_writable(int fd, struct failure *f);

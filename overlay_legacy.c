@@ -10,67 +10,28 @@
 
 #include "overlay.h"
 
-/* Opens path in our own mount namespace and returns its fd as a string,
- * or NULL. */
-static char *reopen(const char *path, int flags)
-{
-	int fd = open(path, flags | O_CLOEXEC);
-	char *name = NULL;
-	if (fd >= 0 && asprintf(&name, "%d", fd) < 0)
-		name = NULL;
-	return name;
-}
-
-/* Opens the workdir again here: --workdir by its path; the managed one
- * through WRITEDIR's parent, as its own path can pass PATH_MAX when
- * WRITEDIR's is just below it. Returns its fd as a string, or NULL. */
-static char *reopen_workdir(const struct writedir *w)
-{
-	if (w->work_option)
-		return reopen(w->work_path, O_PATH | O_DIRECTORY);
-	const char *slash = strrchr(w->path, '/');
-	char *parent =
-	    strndup(w->path, slash == w->path ? 1 : (size_t)(slash - w->path));
-	int parent_fd =
-	    parent ? open(parent, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
-	int fd = parent_fd < 0
-		     ? -1
-		     : openat(parent_fd, w->work_name,
-			      O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	char *name = NULL;
-	if (fd >= 0 && asprintf(&name, "%d", fd) < 0)
-		name = NULL;
-	free(parent);
-	return name;
-}
-
 int mount_overlay_legacy(const struct layer_stack *s, const struct writedir *w,
-			 struct failure *f)
+			 bool userxattr, struct failure *f)
 {
-	/* overlayfs refuses directories opened in another mount namespace
-	 * ("failed to clone upperpath"), so open each again here, and name
-	 * it by fd relative to /proc/self/fd: 500 layers then fit in the
-	 * page mount(2) accepts, whatever their paths. */
+	/* Each directory opened again in this namespace, and named by fd
+	 * relative to /proc/self/fd: 500 layers then fit in the page
+	 * mount(2) accepts, whatever their paths. */
+	int *fds = reopen_directories(s, w, f);
 	char **names = calloc((size_t)s->count + 2, sizeof(*names));
 	struct string data = {0};
 	int result = -1;
+	if (!fds)
+		goto out;
 	if (!names) {
 		fail(f, "mount overlay", "prepare", errno);
 		goto out;
 	}
-	for (int i = 0; i <= s->count; i++) {
-		const char *path = i < s->count ? s->layers[i].path : w->path;
-		names[i] = reopen(path, O_PATH | O_DIRECTORY);
-		if (!names[i]) {
-			fail(f, "mount overlay", path, errno);
+	for (int i = 0; i < s->count + 2; i++)
+		if (asprintf(&names[i], "%d", fds[i]) < 0) {
+			names[i] = NULL;
+			fail(f, "mount overlay", "prepare", ENOMEM);
 			goto out;
 		}
-	}
-	names[s->count + 1] = reopen_workdir(w);
-	if (!names[s->count + 1]) {
-		fail(f, "mount overlay", "workdir", errno);
-		goto out;
-	}
 	if (chdir("/proc/self/fd") < 0) {
 		fail(f, "mount overlay", "/proc/self/fd", errno);
 		goto out;
@@ -80,7 +41,8 @@ int mount_overlay_legacy(const struct layer_stack *s, const struct writedir *w,
 	    append_string(&data, ",upperdir=") < 0 ||
 	    escape_directory(&data, names[s->count]) < 0 ||
 	    append_string(&data, ",workdir=") < 0 ||
-	    escape_directory(&data, names[s->count + 1]) < 0) {
+	    escape_directory(&data, names[s->count + 1]) < 0 ||
+	    (userxattr && append_string(&data, ",userxattr") < 0)) {
 		fail(f, "mount overlay", "build options", errno);
 		goto out;
 	}
@@ -112,6 +74,7 @@ out:
 	for (int i = 0; names && i < s->count + 2; i++)
 		free(names[i]);
 	free(names);
+	close_directories(fds, s->count + 2);
 	free_string(&data);
 	return result;
 }

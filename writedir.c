@@ -223,6 +223,12 @@ static void remove_tree(int parent, const char *name, int depth)
 		return;
 	int fd = openat(parent, name,
 			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/* overlayfs makes work/work with mode 0: without root (rootless)
+	 * we must give ourselves the right to read it first. */
+	if (fd < 0 && errno == EACCES &&
+	    fchmodat(parent, name, 0700, AT_SYMLINK_NOFOLLOW) == 0)
+		fd = openat(parent, name,
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
 	if (!dir) {
 		if (fd >= 0)

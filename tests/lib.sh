@@ -11,6 +11,24 @@ BASE=$ROOT/build/rootfs            # busybox rootfs made by rootfs/make-rootfs
 FIB=$ROOT/examples/fib/layer       # the fib app layer
 HELPERS=$ROOT/tests/bin/layer      # static test programs (see tests/helpers.c)
 
+# The rootless pass (tests/run) runs every test again as an ordinary user.
+ROOTLESS=0
+[ "$(id -u)" = 0 ] || ROOTLESS=1
+
+# needs_root: a test that needs root on the host (mounting a tmpfs, a
+# setuid-root file, a file in /) starts with "needs_root || return 0";
+# in the rootless pass it is reported as skipped.
+needs_root() {
+	[ "$ROOTLESS" = 0 ] && return 0
+	skip_test "needs root on the host"
+	return 1
+}
+
+# skip_test REASON: the test cannot run here; tests/run reports a skip.
+skip_test() {
+	echo "$*" >"$WORK/.skipped"
+}
+
 # Runs container-fs with stdout and stderr captured in $WORK/out and
 # $WORK/err, and its exit status in $status. stdin is /dev/null.
 cfs() {
@@ -107,6 +125,7 @@ end_test() {
 	leaked=$(host_mounts | LC_ALL=C comm -13 "$WORK/.mounts-before" -)
 	[ -z "$leaked" ] || flunk "mounts left on the host: $leaked"
 	local result=0
+	[ -e "$WORK/.skipped" ] && result=3 && echo "    skipped: $(cat "$WORK/.skipped")" >&2
 	[ -e "$WORK/.failed" ] && result=1
 	rm -rf "$WORK"
 	return $result

@@ -66,9 +66,11 @@ test_isolation_root_is_the_overlay() {
 	expect_out_has "overlay"
 	# The host's root is out of reach: a marker file on the host is not found
 	# from anywhere the command can walk to.
-	: >/cfs-host-marker-$$
-	run_in "cd /../../..; ls -a; test -e /cfs-host-marker-$$ && echo FOUND; test -e ../../cfs-host-marker-$$ && echo FOUND; exit 0"
-	rm -f /cfs-host-marker-$$
+	local marker=/cfs-host-marker-$$
+	[ "$ROOTLESS" = 1 ] && marker=$WORK/host-marker
+	: >"$marker"
+	run_in "cd /../../..; ls -a; test -e $marker && echo FOUND; test -e ../../$marker && echo FOUND; exit 0"
+	rm -f "$marker"
 	expect_status 0
 	expect_out_lacks FOUND
 	expect_out_has linuxrc
@@ -78,7 +80,8 @@ test_isolation_no_host_mounts_visible() {
 	# --unmask: no masks over /proc and /sys, just the mounts of /.
 	cfs --unmask "$BASE" upper -- awk '{print $5}' /proc/self/mountinfo
 	expect_status 0
-	sort out >inside
+	# Rootless, /sys is the host's bound read-only with its submounts.
+	grep -v '^/sys/' out | sort >inside
 	expect_true "unexpected mounts inside: $(cat inside)" \
 		[ "$(tr '\n' ' ' <inside)" = "/ /dev /dev/full /dev/mqueue /dev/null /dev/pts /dev/random /dev/shm /dev/tty /dev/urandom /dev/zero /proc /sys " ]
 }
@@ -123,7 +126,8 @@ test_isolation_devpts_is_private() {
 	expect_out_has "devpts"
 	expect_out_has "ptmxmode=666"
 	expect_out_has "mode=620"
-	expect_out_has "gid=5"
+	# Rootless with only the caller's id mapped, group tty does not exist.
+	[ "$ROOTLESS" = 1 ] || expect_out_has "gid=5"
 	# A new instance holds only its ptmx, none of the host's terminals.
 	expect_true "host ptys visible: $(cat out)" [ "$(tail -1 out)" = ptmx ]
 	# A pty can be opened through /dev/ptmx (script allocates one).

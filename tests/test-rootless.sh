@@ -1,0 +1,197 @@
+# tests/test-rootless.sh - containers without root: the user namespace, who
+# owns what on the host, whiteouts with userxattr, and the refusals. In the
+# root pass these run as $ROOTLESS_USER through runuser; in the rootless
+# pass (tests/run) they run as that user directly.
+
+ROOTLESS_USER=${ROOTLESS_USER:-cfs-rootless}
+
+# as_user COMMAND...: runs COMMAND as the unprivileged test user.
+as_user() {
+	if [ "$ROOTLESS" = 1 ]; then
+		"$@"
+	else
+		runuser -u "$ROOTLESS_USER" -- "$@"
+	fi
+}
+
+# A private copy of container-fs and the base rootfs, owned by the user
+# (as a user would make their own), in $WORK/home; writedirs go there.
+rootless_setup() {
+	if [ "$ROOTLESS" = 0 ] && ! id "$ROOTLESS_USER" >/dev/null 2>&1; then
+		useradd --create-home "$ROOTLESS_USER" || flunk "cannot add $ROOTLESS_USER"
+	fi
+	chmod 755 "$WORK"
+	mkdir -p home
+	cp "$CFS" home/container-fs
+	cp -a "$BASE" home/base
+	[ "$ROOTLESS" = 1 ] || chown -R "$ROOTLESS_USER:" home
+	USER_CFS=$WORK/home/container-fs
+	USER_BASE=$WORK/home/base
+}
+
+# cfs_as_user ARGS...: container-fs as the user; out, err and $status.
+cfs_as_user() {
+	as_user "$USER_CFS" "$@" </dev/null >"$WORK/out" 2>"$WORK/err"
+	status=$?
+}
+
+test_rootless_runs_as_root_inside() {
+	rootless_setup
+	cfs_as_user "$USER_BASE" "$WORK/home/upper" -- sh -c 'id -u; cat /proc/self/uid_map; grep CapEff /proc/self/status'
+	expect_status 0
+	local uid
+	uid=$(id -u "$ROOTLESS_USER")
+	expect_out_has 0
+	expect_true "uid_map lacks the caller: $(cat out)" grep -Eq "^ +0 +$uid +[0-9]+" out
+	expect_out_has "CapEff:	00000000a80425fb"
+}
+
+test_rootless_files_owned_by_caller() {
+	rootless_setup
+	cfs_as_user "$USER_BASE" "$WORK/home/upper" -- sh -c 'echo data >/made; mkdir -p /dir/sub; echo x >/dir/sub/f'
+	expect_status 0
+	local owner
+	owner="$ROOTLESS_USER:$(id -gn "$ROOTLESS_USER")"
+	for path in home/upper/made home/upper/dir home/upper/dir/sub/f; do
+		expect_true "$path is $(stat -c %U:%G "$path"), not $owner" [ "$(stat -c %U:%G "$path")" = "$owner" ]
+	done
+}
+
+test_rootless_whiteouts_persist() {
+	rootless_setup
+	mkdir -p home/app/data
+	echo a >home/app/data/a
+	echo b >home/app/data/b
+	[ "$ROOTLESS" = 1 ] || chown -R "$ROOTLESS_USER:" home/app
+	local before
+	before=$(tree_digest home/app)
+	cfs_as_user "$USER_BASE" "$WORK/home/app" "$WORK/home/upper" -- sh -c 'rm /etc/motd && rm -rf /data && mkdir /data && echo c >/data/c'
+	expect_status 0
+	expect_true "no whiteout for /etc/motd" [ -c home/upper/etc/motd ]
+	# A later rootless run sees the deletion and only the new /data.
+	cfs_as_user "$USER_BASE" "$WORK/home/app" "$WORK/home/upper" -- sh -c 'ls /etc/motd 2>&1; ls /data'
+	expect_status 0
+	expect_out_has "No such file or directory"
+	expect_true "/data is not just c: $(cat out)" [ "$(tail -1 out)" = c ]
+	expect_true "layer changed" [ "$(tree_digest home/app)" = "$before" ]
+	expect_file home/base/etc/motd
+}
+
+test_rootless_cannot_change_a_layer() {
+	rootless_setup
+	# A layer the user may read but not write (root's, or read-only).
+	mkdir -p layer/etc
+	echo original >layer/etc/config
+	chmod -R a-w layer
+	chmod 755 layer
+	local before
+	before=$(tree_digest layer)
+	cfs_as_user "$USER_BASE" "$WORK/layer" "$WORK/home/upper" -- sh -c 'echo changed >>/etc/config; rm -f /etc/config; echo new >/etc/config; cat /etc/config'
+	expect_true "layer changed" [ "$(tree_digest layer)" = "$before" ]
+	expect_true "layer content changed" [ "$(cat layer/etc/config)" = original ]
+	# The workdir overlayfs left with mode 0 entries is gone all the same.
+	expect_true "workdir left: $(ls -A home)" [ -z "$(compgen -G "home/.container-fs-work.*")" ]
+	chmod -R u+w layer home/upper 2>/dev/null # for the cleanup
+}
+
+test_rootless_host_processes_invisible() {
+	rootless_setup
+	as_user sleep 30 &
+	local host_pid=$!
+	cfs_as_user "$USER_BASE" "$WORK/home/upper" -- sh -c "kill -0 $host_pid 2>&1; kill -9 $host_pid 2>&1; ps -A -o pid,comm | grep -c sleep; exit 0"
+	expect_status 0
+	expect_true "host process signalled or visible: $(cat out)" kill -0 "$host_pid"
+	expect_out_has "No such process"
+	expect_true "ps shows host processes: $(cat out)" [ "$(tail -1 out)" = 0 ]
+	kill "$host_pid"
+	wait "$host_pid" 2>/dev/null
+}
+
+test_rootless_refuses_unreadable_layer_and_unwritable_writedir() {
+	rootless_setup
+	mkdir -p closed/etc open-only
+	if [ "$ROOTLESS" = 1 ]; then
+		chmod 000 closed
+	else
+		chmod 700 closed # root's, not the user's
+	fi
+	cfs_as_user "$USER_BASE" "$WORK/closed" "$WORK/home/upper" -- true
+	expect_status 125
+	expect_error "closed: Permission denied"
+	expect_no_file home/upper
+	chmod 755 closed
+	# A WRITEDIR (and its parent) the user may not write.
+	chmod 555 open-only
+	cfs_as_user "$USER_BASE" "$WORK/open-only/upper" -- true
+	expect_status 125
+	expect_error "Permission denied"
+	expect_no_file open-only/upper
+	chmod 755 open-only
+}
+
+test_rootless_no_userns_needs_root() {
+	rootless_setup
+	cfs_as_user --no-userns "$USER_BASE" "$WORK/home/upper" -- true
+	expect_status 125
+	expect_error "--no-userns needs root"
+	expect_no_file home/upper
+}
+
+# try_sysctl NAME VALUE: sets it if this machine lets us, remembering the
+# old value in $restore; fails when it cannot.
+try_sysctl() {
+	[ -e "/proc/sys/${1//.//}" ] || return 1
+	restore="$1=$(sysctl -n "$1")"
+	sysctl -qw "$1=$2" 2>/dev/null
+}
+
+test_rootless_refuses_when_user_namespaces_are_off() {
+	rootless_setup
+	# user.max_user_namespaces=0, simulated where any user may: in a user
+	# namespace of our own, whose limit we set, container-fs --userns
+	# cannot make the next one.
+	as_user unshare -Ur sh -c 'echo 0 >/proc/sys/user/max_user_namespaces && exec "$0" --userns "$@"' \
+		"$USER_CFS" "$USER_BASE" "$WORK/home/upper" -- true </dev/null >out 2>err
+	status=$?
+	expect_status 125
+	expect_error "user.max_user_namespaces=0"
+	expect_no_file home/upper
+	# The real switches, where this kernel has them and lets root change
+	# them (a container host may not): user.max_user_namespaces, Debian's
+	# switch, and Ubuntu 24.04's AppArmor restriction.
+	[ "$ROOTLESS" = 0 ] || return 0
+	local restore
+	if try_sysctl user.max_user_namespaces 0; then
+		cfs_as_user "$USER_BASE" "$WORK/home/upper" -- true
+		sysctl -qw "$restore"
+		expect_status 125
+		expect_error "user.max_user_namespaces"
+		expect_no_file home/upper
+	fi
+	if try_sysctl kernel.unprivileged_userns_clone 0; then
+		cfs_as_user "$USER_BASE" "$WORK/home/upper" -- true
+		sysctl -qw "$restore"
+		expect_status 125
+		expect_error "kernel.unprivileged_userns_clone"
+	fi
+	if try_sysctl kernel.apparmor_restrict_unprivileged_userns 1; then
+		cfs_as_user "$USER_BASE" "$WORK/home/upper" -- true
+		sysctl -qw "$restore"
+		expect_status 125
+		expect_error "apparmor_restrict_unprivileged_userns"
+	fi
+	# With them back, it works.
+	cfs_as_user "$USER_BASE" "$WORK/home/upper" -- true
+	expect_status 0
+}
+
+test_rootless_userns_option_as_root() {
+	needs_root || return 0 # --userns as root
+	cfs --userns "$BASE" upper -- sh -c 'cat /proc/self/uid_map; rm /etc/motd; echo ok'
+	expect_status 0
+	expect_out_has "4294967295"
+	expect_out_has ok
+	expect_true "no whiteout" [ -c upper/etc/motd ]
+	cfs --userns "$BASE" upper -- sh -c 'ls /etc/motd 2>&1; exit 0'
+	expect_out_has "No such file or directory"
+}

@@ -195,3 +195,38 @@ test_rootless_userns_option_as_root() {
 	cfs --userns "$BASE" upper -- sh -c 'ls /etc/motd 2>&1; exit 0'
 	expect_out_has "No such file or directory"
 }
+
+test_rootless_subordinate_ids() {
+	# With newuidmap/newgidmap (package uidmap) and ranges in /etc/subuid
+	# and /etc/subgid, ids 1..65536 inside map to the user's range.
+	[ -x /usr/bin/newuidmap ] && [ -x /usr/bin/newgidmap ] || {
+		skip_test "newuidmap is not installed"
+		return 0
+	}
+	rootless_setup
+	local start
+	start=$(awk -F: -v u="$ROOTLESS_USER" '$1 == u {print $2; exit}' /etc/subuid)
+	[ -n "$start" ] || {
+		skip_test "$ROOTLESS_USER has no range in /etc/subuid"
+		return 0
+	}
+	cfs_as_user "$USER_BASE" "$WORK/home/upper" -- sh -c 'wc -l </proc/self/uid_map; touch /owned && chown 1000:1000 /owned && echo chowned'
+	expect_status 0
+	expect_out "$(printf '2\nchowned')"
+	expect_true "/owned is $(stat -c %u home/upper/owned), not $((start + 999))" \
+		[ "$(stat -c %u home/upper/owned)" = $((start + 999)) ]
+}
+
+test_rootless_single_id_without_ranges() {
+	needs_root || return 0 # adds a user
+	# A user with no subordinate range gets one mapping: itself as root.
+	local user=cfs-single
+	id "$user" >/dev/null 2>&1 || useradd "$user" || flunk "cannot add $user"
+	sed -i "/^$user:/d" /etc/subuid /etc/subgid 2>/dev/null
+	ROOTLESS_USER=$user rootless_setup
+	ROOTLESS_USER=$user cfs_as_user "$USER_BASE" "$WORK/home/upper" -- sh -c 'cat /proc/self/uid_map; touch /f; chown 1000 /f 2>&1; exit 0'
+	expect_status 0
+	expect_true "not one mapping: $(cat out)" [ "$(grep -c . out)" = 2 ]
+	expect_true "uid_map is not 0 -> $user: $(cat out)" grep -Eq "^ +0 +$(id -u $user) +1$" out
+	expect_out_has "Invalid argument"
+}

@@ -244,9 +244,16 @@ static int lock_down_tree(int fd, const char *step, const char *name,
 	    .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
 			MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};
 	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE,
-		    &attributes, sizeof(attributes)) < 0)
+		    &attributes, sizeof(attributes)) == 0)
+		return 0;
+	if (errno != ENOSYS)
 		return fail(f, step, name, errno);
-	return 0;
+	/* Before 5.12: the top mount only; submounts keep the host's
+	 * flags, and the host's ids own what they hold. */
+	return mount_on(fd, step, name, NULL, NULL,
+			MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID |
+			    MS_NODEV | MS_NOEXEC,
+			NULL, f);
 }
 
 int mount_sys(int root_fd, bool writable, bool bind_host, struct failure *f)

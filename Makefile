@@ -4,6 +4,9 @@ PREFIX ?= /usr/local
 VERSION := 0.1.0
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wformat=2
 CFLAGS ?= -O2 -g
+# Static: no dynamic loader at each launch (about 0.8 ms here), and the
+# binary works in any image. glibc's libc.a comes with libc6-dev.
+LDFLAGS ?= -static
 CPPFLAGS += -D_GNU_SOURCE -DVERSION='"$(VERSION)"'
 ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS)
 

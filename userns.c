@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,6 +154,28 @@ static long find_subordinate_range(const char *file, const char *user,
 	return start;
 }
 
+/* The name of uid in /etc/passwd, or NULL. By hand, not getpwuid: the
+ * binary is static, and NSS modules cannot be loaded into it. */
+static const char *user_name(uid_t uid, char *name, size_t size)
+{
+	FILE *in = fopen("/etc/passwd", "re");
+	char line[512];
+	const char *found = NULL;
+	unsigned long id;
+	while (in && !found && fgets(line, sizeof(line), in)) {
+		char *colon = strchr(line, ':');
+		if (!colon || (size_t)(colon - line) >= size ||
+		    sscanf(colon, ":%*[^:]:%lu:", &id) != 1 || id != uid)
+			continue;
+		memcpy(name, line, (size_t)(colon - line));
+		name[colon - line] = '\0';
+		found = name;
+	}
+	if (in)
+		fclose(in);
+	return found;
+}
+
 /* Runs newuidmap or newgidmap: PID 0 ID 1 1 START 65536. */
 static int run_map_helper(const char *helper, pid_t pid, unsigned id,
 			  long start, struct failure *f)
@@ -197,8 +218,8 @@ int write_id_maps(pid_t pid, struct failure *f)
 			return -1;
 		return write_proc_file(pid, "gid_map", "0 0 4294967295\n", f);
 	}
-	struct passwd *pw = getpwuid(uid);
-	const char *user = pw ? pw->pw_name : NULL;
+	char name[128];
+	const char *user = user_name(uid, name, sizeof(name));
 	long uid_start = find_subordinate_range("/etc/subuid", user, uid);
 	long gid_start = find_subordinate_range("/etc/subgid", user, uid);
 	if (uid_start >= 0 && gid_start >= 0 && access(newuidmap, X_OK) == 0 &&

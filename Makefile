@@ -15,7 +15,7 @@ SOURCES := capabilities.c cli.c init.c kernelfs.c layers.c masks.c overlay.c \
 HEADERS := $(wildcard *.h)
 OBJECTS := $(SOURCES:.c=.o)
 
-.PHONY: all test unit integration demo rootfs fib format install clean sanitize
+.PHONY: all test unit integration demo rootfs fib format install clean sanitize fuzz bench
 
 all: container-fs
 
@@ -53,10 +53,39 @@ test: container-fs tests/bin/unit tests/bin/layer/usr/bin/probe build/rootfs \
       examples/fib/layer/usr/bin/fib
 	tests/run
 
-# The same tests on an ASan/UBSan build.
-sanitize:
-	$(MAKE) clean
-	$(MAKE) CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer' test
+# The unit and integration tests again on an ASan/UBSan build, kept apart
+# in build/sanitize (ASan cannot link statically). Any sanitizer report,
+# even one whose process exit status a test did not look at, fails it.
+SANITIZE := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+            -fno-omit-frame-pointer
+SANITIZE_DIR := build/sanitize
+SANITIZE_LOGS := /tmp/container-fs-sanitize
+sanitize: tests/bin/layer/usr/bin/probe build/rootfs examples/fib/layer/usr/bin/fib
+	@mkdir -p $(SANITIZE_DIR)
+	$(CC) $(CPPFLAGS) -std=gnu11 $(WARNINGS) $(SANITIZE) -o $(SANITIZE_DIR)/container-fs container-fs.c $(SOURCES)
+	$(CC) $(CPPFLAGS) -std=gnu11 $(WARNINGS) $(SANITIZE) -I. -o $(SANITIZE_DIR)/unit tests/unit.c $(SOURCES)
+	rm -rf $(SANITIZE_LOGS) && mkdir -m 1777 $(SANITIZE_LOGS)
+	ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:log_path=$(SANITIZE_LOGS)/asan \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:log_path=$(SANITIZE_LOGS)/ubsan \
+	CFS=$(CURDIR)/$(SANITIZE_DIR)/container-fs UNIT=$(SANITIZE_DIR)/unit tests/run
+	@if [ -n "$$(ls -A $(SANITIZE_LOGS))" ]; then cat $(SANITIZE_LOGS)/*; \
+		echo "sanitizer reports above"; exit 1; fi
+
+# libFuzzer on the option-string builder and the argument splitter, for
+# FUZZ_SECONDS, from the seeds in tests/fuzz-corpus (needs clang).
+FUZZ_SECONDS ?= 30
+build/fuzz/fuzz: tests/fuzz.c cli.c overlay.c utils.c capabilities.c $(HEADERS)
+	@mkdir -p build/fuzz/corpus
+	clang $(CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+		-I. -o $@ tests/fuzz.c cli.c overlay.c utils.c capabilities.c
+
+fuzz: build/fuzz/fuzz
+	build/fuzz/fuzz -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		build/fuzz/corpus tests/fuzz-corpus
+
+# Launch latency against bubblewrap, crun, runc; layers; load; memory.
+bench: container-fs build/rootfs
+	bench/run
 
 format:
 	clang-format -i $(wildcard *.c *.h tests/*.c examples/*/*.c)

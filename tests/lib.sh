@@ -6,7 +6,7 @@
 # left a mount behind on the host.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-CFS=$ROOT/container-fs
+CFS=${CFS:-$ROOT/container-fs}      # make sanitize points it elsewhere
 BASE=$ROOT/build/rootfs            # busybox rootfs made by rootfs/make-rootfs
 FIB=$ROOT/examples/fib/layer       # the fib app layer
 HELPERS=$ROOT/tests/bin/layer      # static test programs (see tests/helpers.c)

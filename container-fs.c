@@ -346,7 +346,8 @@ static int run_container(struct container *c)
 	    (c->userns &&
 	     check_caller_access(&c->layers, &c->writedir, &f) < 0) ||
 	    prepare_writedir(&c->writedir, &f) < 0 ||
-	    start_janitor(&c->writedir, &f) < 0)
+	    start_janitor(&c->writedir, &f) < 0 ||
+	    create_workdir(&c->writedir, &f) < 0)
 		goto failed;
 	/* Without root only the child, in its own user namespace, may
 	 * mount: it builds the overlay there. */

@@ -151,8 +151,8 @@ static int check_same_mount(struct writedir *w, const struct statx *upper,
 
 /* The managed workdir sits next to WRITEDIR and is named for WRITEDIR's
  * inode, so one left behind by a killed run is found and reused by the
- * next run on the same WRITEDIR. */
-static int make_workdir(struct writedir *w, struct failure *f)
+ * next run on the same WRITEDIR. Names it; create_workdir makes it. */
+static int name_workdir(struct writedir *w, struct failure *f)
 {
 	struct statx upper;
 	if (statx(w->fd, "", AT_EMPTY_PATH, STATX_INO | STATX_MNT_ID, &upper) <
@@ -170,6 +170,13 @@ static int make_workdir(struct writedir *w, struct failure *f)
 		return -1;
 	snprintf(w->work_name, sizeof(w->work_name), ".container-fs-work.%llu",
 		 (unsigned long long)upper.stx_ino);
+	return 0;
+}
+
+int create_workdir(struct writedir *w, struct failure *f)
+{
+	if (w->work_option)
+		return 0;
 	if (mkdirat(w->parent_fd, w->work_name, 0700) < 0 && errno != EEXIST)
 		goto failed;
 	w->work_fd = openat(w->parent_fd, w->work_name,
@@ -206,7 +213,7 @@ int prepare_writedir(struct writedir *w, struct failure *f)
 		return add_hint(f, "give each running container its own "
 				   "WRITEDIR");
 	}
-	return make_workdir(w, f);
+	return name_workdir(w, f);
 }
 
 /* Removes name below parent, recursing at most depth levels: our own
@@ -248,7 +255,7 @@ static void remove_tree(int parent, const char *name, int depth)
 /* The janitor's whole life. Its fds: 0 the pipe, 1 its own open file of
  * WRITEDIR (a lock on the parent's would be the parent's lock), 2 the
  * directory holding the workdir; nothing else, not even the terminal. */
-static void run_janitor(const char *work_name)
+static void run_janitor(const char *work_name, const char *created)
 {
 	char byte;
 	ssize_t n;
@@ -258,8 +265,17 @@ static void run_janitor(const char *work_name)
 		_exit(0); /* container-fs cleaned up itself */
 	/* container-fs died. Its container holds the lock until it execs
 	 * or dies; a later run holds it while it uses the workdir. */
-	if (flock(1, LOCK_EX) == 0)
-		remove_tree(2, work_name, 4);
+	if (flock(1, LOCK_EX) < 0)
+		_exit(1);
+	remove_tree(2, work_name, 4);
+	/* A WRITEDIR this run created, killed before setup put anything in
+	 * it: rmdir removes it only while empty, and only if the name is
+	 * still our directory. */
+	struct stat ours, named;
+	if (created && fstat(1, &ours) == 0 &&
+	    fstatat(2, created, &named, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    ours.st_dev == named.st_dev && ours.st_ino == named.st_ino)
+		unlinkat(2, created, AT_REMOVEDIR);
 	_exit(0);
 }
 
@@ -288,7 +304,7 @@ int start_janitor(struct writedir *w, struct failure *f)
 		    dup2(lock_fd, 1) < 0 || dup2(w->parent_fd, 2) < 0 ||
 		    syscall(SYS_close_range, 3, ~0U, 0) < 0)
 			_exit(1);
-		run_janitor(w->work_name);
+		run_janitor(w->work_name, w->created ? w->base : NULL);
 	}
 	close(pipe_fds[0]);
 	w->janitor_pipe = pipe_fds[1];

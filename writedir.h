@@ -30,9 +30,13 @@ int open_writedir(struct writedir *w, const char *name, const char *workdir,
 		  struct failure *f);
 
 /* Creates WRITEDIR if missing, refuses filesystems overlayfs cannot
- * write to, locks it so a second container-fs is refused, and makes the
+ * write to, locks it so a second container-fs is refused, and names the
  * managed workdir. Call after check_overlaps. 0 or -1. */
 int prepare_writedir(struct writedir *w, struct failure *f);
+
+/* Makes the managed workdir: only once the janitor runs, so a SIGKILL
+ * at any moment leaves none behind. 0 or -1. */
+int create_workdir(struct writedir *w, struct failure *f);
 
 /* Starts the janitor: a small process that removes the managed workdir
  * if container-fs itself is killed (SIGKILL leaves no chance to clean

@@ -337,6 +337,12 @@ static int run_container(struct container *c)
 	struct failure f;
 	int status = EXIT_SETUP_FAILED;
 	c->overlay_fd = -1;
+	/* Nothing open yet: cleanup after an early refusal closes nothing. */
+	c->writedir = (struct writedir){.fd = -1,
+					.parent_fd = -1,
+					.work_fd = -1,
+					.janitor_pipe = -1,
+					.janitor_pid = -1};
 
 	if (choose_userns(c, &f) < 0 ||
 	    open_layers(&c->layers, o->layers, o->layer_count, &f) < 0 ||
@@ -363,6 +369,8 @@ static int run_container(struct container *c)
 	c->overlay_fd = -1;
 	if (read_report(c, &f) < 0)
 		status = f.status;
+	else
+		tell_janitor_command_ran(&c->writedir);
 	int exit_status = wait_container(c);
 	if (c->command_ran) {
 		status = exit_status;

@@ -48,8 +48,12 @@ static int split_path(const char *name, char *parent, char *base,
 int open_writedir(struct writedir *w, const char *name, const char *workdir,
 		  struct failure *f)
 {
-	*w = (struct writedir){
-	    .name = name, .fd = -1, .parent_fd = -1, .work_fd = -1};
+	*w = (struct writedir){.name = name,
+			       .fd = -1,
+			       .parent_fd = -1,
+			       .work_fd = -1,
+			       .janitor_pipe = -1,
+			       .janitor_pid = -1};
 	w->work_option = workdir;
 	if (workdir) {
 		w->work_fd = open(workdir, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -257,20 +261,24 @@ static void remove_tree(int parent, const char *name, int depth)
  * directory holding the workdir; nothing else, not even the terminal. */
 static void run_janitor(const char *work_name, const char *created)
 {
-	char byte;
+	/* container-fs writes 'r' once COMMAND runs (its WRITEDIR is then
+	 * the user's to keep), and 'd' once it has cleaned up itself. */
+	char byte = 0;
 	ssize_t n;
-	while ((n = read(0, &byte, 1)) < 0 && errno == EINTR)
-		;
-	if (n == 1)
-		_exit(0); /* container-fs cleaned up itself */
+	while ((n = read(0, &byte, 1)) == 1 || (n < 0 && errno == EINTR)) {
+		if (n == 1 && byte == 'd')
+			_exit(0);
+		if (n == 1 && byte == 'r')
+			created = NULL;
+	}
 	/* container-fs died. Its container holds the lock until it execs
 	 * or dies; a later run holds it while it uses the workdir. */
 	if (flock(1, LOCK_EX) < 0)
 		_exit(1);
 	remove_tree(2, work_name, 4);
-	/* A WRITEDIR this run created, killed before setup put anything in
-	 * it: rmdir removes it only while empty, and only if the name is
-	 * still our directory. */
+	/* A WRITEDIR this run created for a COMMAND that never ran: rmdir
+	 * removes it only while empty, and only if the name is still our
+	 * directory. */
 	struct stat ours, named;
 	if (created && fstat(1, &ours) == 0 &&
 	    fstatat(2, created, &named, AT_SYMLINK_NOFOLLOW) == 0 &&
@@ -312,11 +320,17 @@ int start_janitor(struct writedir *w, struct failure *f)
 	return 0;
 }
 
+void tell_janitor_command_ran(struct writedir *w)
+{
+	if (w->janitor_pid >= 0)
+		write_all(w->janitor_pipe, "r", 1);
+}
+
 void stop_janitor(struct writedir *w)
 {
 	if (w->janitor_pid < 0)
 		return;
-	write_all(w->janitor_pipe, "", 1);
+	write_all(w->janitor_pipe, "d", 1);
 	close(w->janitor_pipe);
 	waitpid(w->janitor_pid, NULL, 0);
 }

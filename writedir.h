@@ -48,6 +48,10 @@ int start_janitor(struct writedir *w, struct failure *f);
  * this run created. Closes everything and so drops the lock. */
 void release_writedir(struct writedir *w, bool command_ran);
 
+/* Tells the janitor COMMAND runs: a WRITEDIR this run created is kept
+ * even if container-fs is killed. */
+void tell_janitor_command_ran(struct writedir *w);
+
 /* Tells the janitor the workdir is gone and reaps it. */
 void stop_janitor(struct writedir *w);
 

@@ -98,10 +98,22 @@ tree_digest() {
 		find . -type f -exec md5sum {} + | LC_ALL=C sort) | md5sum
 }
 
-# A small layer of our own on top of the base rootfs.
-make_layer() {
-	mkdir -p "$1"
+# host_marker: makes a file on the host, outside any layer, and prints its
+# path: in / as root, in $WORK rootless. No container may reach it.
+host_marker() {
+	local marker=/cfs-host-marker-$$
+	[ "$ROOTLESS" = 1 ] && marker=$WORK/host-marker
+	: >"$marker"
+	echo "$marker"
 }
+
+# app_program NAME MODE TEXT: an app layer ./app holding /bin/NAME.
+app_program() {
+	mkdir -p app/bin
+	printf '%s\n' "$3" >"app/bin/$1"
+	chmod "$2" "app/bin/$1"
+}
+
 
 # Host mount table, for leak checks (mount points only: options vary).
 host_mounts() {

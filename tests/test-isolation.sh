@@ -66,9 +66,8 @@ test_isolation_root_is_the_overlay() {
 	expect_out_has "overlay"
 	# The host's root is out of reach: a marker file on the host is not found
 	# from anywhere the command can walk to.
-	local marker=/cfs-host-marker-$$
-	[ "$ROOTLESS" = 1 ] && marker=$WORK/host-marker
-	: >"$marker"
+	local marker
+	marker=$(host_marker)
 	run_in "cd /../../..; ls -a; test -e $marker && echo FOUND; test -e ../../$marker && echo FOUND; exit 0"
 	rm -f "$marker"
 	expect_status 0

@@ -119,9 +119,7 @@ test_running_command_not_found_is_127() {
 }
 
 test_running_bad_shebang_is_127() {
-	mkdir -p app/bin
-	printf '#!/no/such/interpreter\necho never\n' >app/bin/bad-script
-	chmod 755 app/bin/bad-script
+	app_program bad-script 755 $'#!/no/such/interpreter\necho never'
 	cfs "$BASE" app upper -- bad-script
 	expect_status 127
 	expect_error "bad-script"
@@ -129,9 +127,7 @@ test_running_bad_shebang_is_127() {
 }
 
 test_running_not_executable_is_126() {
-	mkdir -p app/bin
-	echo 'echo never' >app/bin/not-executable
-	chmod 644 app/bin/not-executable
+	app_program not-executable 644 'echo never'
 	cfs "$BASE" app upper -- /bin/not-executable
 	expect_status 126
 	expect_error "Permission denied"
@@ -143,9 +139,7 @@ test_running_not_executable_is_126() {
 
 test_running_script_without_shebang_runs() {
 	# execvp runs a text file with no #! line through /bin/sh.
-	mkdir -p app/bin
-	echo 'echo from-script' >app/bin/plain-script
-	chmod 755 app/bin/plain-script
+	app_program plain-script 755 'echo from-script'
 	cfs "$BASE" app upper -- plain-script
 	expect_status 0
 	expect_out from-script

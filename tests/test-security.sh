@@ -128,9 +128,8 @@ test_security_device_nodes_made_inside_do_not_open() {
 }
 
 test_security_chroot_and_proc_escapes() {
-	local marker=/cfs-host-marker-$$
-	[ "$ROOTLESS" = 1 ] && marker=$WORK/host-marker
-	: >"$marker"
+	local marker
+	marker=$(host_marker)
 	run_in "probe chroot-escape $marker; ls /proc/1/root$marker 2>&1; cd /../../..; ls .$marker 2>&1; exit 0"
 	rm -f "$marker"
 	expect_status 0

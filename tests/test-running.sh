@@ -179,3 +179,17 @@ test_running_fib_example() {
 	expect_status 0
 	expect_out "$(printf '%s\n' "Fibonacci numbers:" 1 1 2 3 5 8 13 21 34 55)"
 }
+
+test_running_never_writes_to_stdin() {
+	# stdin open read-write on a file: container-fs itself never writes
+	# to it, whether it refuses, runs with its own workdir, or with
+	# --workdir (no janitor to talk to).
+	: >stdin-file
+	mkdir -p wk
+	"$CFS" /no/such/layer upper -- true <>stdin-file >out 2>err
+	"$CFS" "$BASE" upper -- true <>stdin-file >out 2>err
+	"$CFS" --workdir wk "$BASE" upper2 -- true <>stdin-file >out 2>err
+	status=$?
+	expect_status 0
+	expect_true "stdin written: $(od -c stdin-file | head -2)" [ ! -s stdin-file ]
+}

@@ -176,9 +176,10 @@ static const char *user_name(uid_t uid, char *name, size_t size)
 	return found;
 }
 
-/* Runs newuidmap or newgidmap: PID 0 ID 1 1 START 65536. */
-static int run_map_helper(const char *helper, pid_t pid, unsigned id,
-			  long start, struct failure *f)
+/* Starts newuidmap or newgidmap: PID 0 ID 1 1 START 65536. Returns its
+ * pid, or -1. */
+static pid_t start_map_helper(const char *helper, pid_t pid, unsigned id,
+			      long start)
 {
 	char pid_text[16], id_text[16], start_text[24], count_text[16];
 	snprintf(pid_text, sizeof(pid_text), "%d", (int)pid);
@@ -188,13 +189,20 @@ static int run_map_helper(const char *helper, pid_t pid, unsigned id,
 	char *argv[] = {(char *)helper, pid_text,   "0", id_text, "1", "1",
 			start_text,	count_text, NULL};
 	pid_t helper_pid = fork();
-	if (helper_pid < 0)
-		return fail(f, "user namespace", helper, errno);
 	if (helper_pid == 0) {
 		execv(helper, argv);
 		_exit(127);
 	}
+	return helper_pid;
+}
+
+/* Waits for a map helper; 0 if it succeeded, else -1 with f filled. */
+static int wait_map_helper(const char *helper, pid_t helper_pid,
+			   struct failure *f)
+{
 	int status;
+	if (helper_pid < 0)
+		return fail(f, "user namespace", helper, errno);
 	while (waitpid(helper_pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return fail(f, "user namespace", helper, errno);
@@ -224,9 +232,14 @@ int write_id_maps(pid_t pid, struct failure *f)
 	long gid_start = find_subordinate_range("/etc/subgid", user, uid);
 	if (uid_start >= 0 && gid_start >= 0 && access(newuidmap, X_OK) == 0 &&
 	    access(newgidmap, X_OK) == 0) {
-		if (run_map_helper(newuidmap, pid, uid, uid_start, f) < 0)
-			return -1;
-		return run_map_helper(newgidmap, pid, gid, gid_start, f);
+		/* Both at once: each is a setuid program's whole start-up. */
+		pid_t uid_helper =
+		    start_map_helper(newuidmap, pid, uid, uid_start);
+		pid_t gid_helper =
+		    start_map_helper(newgidmap, pid, gid, gid_start);
+		int uid_result = wait_map_helper(newuidmap, uid_helper, f);
+		int gid_result = wait_map_helper(newgidmap, gid_helper, f);
+		return uid_result < 0 || gid_result < 0 ? -1 : 0;
 	}
 	/* Mapping our own gid needs setgroups denied first: otherwise
 	 * dropping a group could grant access (a group-denied file). */

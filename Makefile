@@ -51,6 +51,7 @@ demo: container-fs build/rootfs examples/fib/layer/usr/bin/fib
 
 test: container-fs tests/bin/unit tests/bin/layer/usr/bin/probe build/rootfs \
       examples/fib/layer/usr/bin/fib
+	tests/deps
 	tests/run
 
 # The unit and integration tests again on an ASan/UBSan build, kept apart
@@ -64,6 +65,7 @@ sanitize: tests/bin/layer/usr/bin/probe build/rootfs examples/fib/layer/usr/bin/
 	@mkdir -p $(SANITIZE_DIR)
 	$(CC) $(CPPFLAGS) -std=gnu11 $(WARNINGS) $(SANITIZE) -o $(SANITIZE_DIR)/container-fs container-fs.c $(SOURCES)
 	$(CC) $(CPPFLAGS) -std=gnu11 $(WARNINGS) $(SANITIZE) -I. -o $(SANITIZE_DIR)/unit tests/unit.c $(SOURCES)
+	tests/deps
 	rm -rf $(SANITIZE_LOGS) && mkdir -m 1777 $(SANITIZE_LOGS)
 	ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:log_path=$(SANITIZE_LOGS)/asan \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:log_path=$(SANITIZE_LOGS)/ubsan \

@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -64,6 +66,18 @@ static int clone_namespaces(void)
 	if (pid > 0)
 		waitpid((pid_t)pid, NULL, 0);
 	printf("clone3: %s\n", pid < 0 ? strerror(errno) : "created");
+	return 0;
+}
+
+/* Leaves a Unix socket file at path (for tests of bad layer types). */
+static int make_socket(const char *path)
+{
+	struct sockaddr_un address = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	strncpy(address.sun_path, path, sizeof(address.sun_path) - 1);
+	if (fd < 0 ||
+	    bind(fd, (struct sockaddr *)&address, sizeof(address)) < 0)
+		return perror(path), 1;
 	return 0;
 }
 
@@ -121,8 +135,10 @@ int main(int argc, char **argv)
 		return chroot_escape(argv[2]);
 	if (strcmp(what, "clone-namespaces") == 0)
 		return clone_namespaces();
+	if (strcmp(what, "make-socket") == 0 && argc > 2)
+		return make_socket(argv[2]);
 	fprintf(stderr, "usage: probe fds|segv|abort|wait-signal|ids|"
 			"as-user UID PROGRAM...|chroot-escape PATH|"
-			"clone-namespaces\n");
+			"clone-namespaces|make-socket PATH\n");
 	return 2;
 }

@@ -163,8 +163,7 @@ test_args_layer_is_fifo() {
 }
 
 test_args_layer_is_socket() {
-	python3 -c 'import socket; socket.socket(socket.AF_UNIX).bind("sock")' ||
-		flunk "cannot make a socket"
+	"$HELPERS/usr/bin/probe" make-socket sock || flunk "cannot make a socket"
 	[ -S sock ] || flunk "sock is not a socket"
 	refused "sock: Not a directory" "$BASE" sock w -- true
 }
@@ -172,7 +171,7 @@ test_args_layer_is_socket() {
 test_args_writedir_not_a_directory() {
 	echo data >file
 	mkfifo fifo
-	python3 -c 'import socket; socket.socket(socket.AF_UNIX).bind("sock")'
+	"$HELPERS/usr/bin/probe" make-socket sock
 	mkdir top
 	refused "file: Not a directory" "$BASE" top file -- true
 	refused "fifo: Not a directory" "$BASE" top fifo -- true

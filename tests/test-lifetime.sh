@@ -59,8 +59,15 @@ test_lifetime_signals_are_forwarded() {
 test_lifetime_ctrl_c_reaches_the_command_once() {
 	# Ctrl-C at a terminal signals the whole foreground process group,
 	# the container included; container-fs must not send a second one.
+	# The ^C goes only once the command is ready: before container-fs
+	# blocks signals a ^C ends it (130), which a slow (sanitizer) build
+	# on a busy machine showed when this waited a fixed second.
+	rm -f out
 	(
-		sleep 1
+		for _ in $(seq 200); do
+			grep -q ready out 2>/dev/null && break
+			sleep 0.05
+		done
 		printf '\003'
 		sleep 1
 	) | script -qec "$CFS $BASE $HELPERS $WORK/upper -- probe wait-signal" /dev/null >out 2>err

@@ -1,8 +1,10 @@
 /* fuzz.c - a libFuzzer target for what handles untrusted text: the option
- * string builder (append_string, escape_directory) and the command-line
- * splitter (parse_command_line). Built and run by `make fuzz`.
+ * string builder (append_string, escape_directory, build_lowerdir) and the
+ * command-line splitter (parse_command_line). Built and run by `make fuzz`.
  *
- * The first input byte picks the target; the rest is its input. */
+ * The input is a list of words separated by NUL bytes; its first byte
+ * picks the check (odd: escaping, even: arguments). Any broken property
+ * calls abort(), which libFuzzer reports as a crash. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,30 +15,56 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Undoes escape_directory: drops the backslash before each character. */
-static char *unescape(const char *text)
+static void require(int condition)
 {
-	char *out = malloc(strlen(text) + 1), *o = out;
-	if (!out)
+	if (!condition)
 		abort();
-	for (const char *p = text; *p; p++) {
-		if (*p == '\\')
-			p++;
-		*o++ = *p;
+}
+
+static int is_special(char c)
+{
+	return c == '\\' || c == ',' || c == ':';
+}
+
+/* A struct string is NUL-terminated at length, within its capacity. */
+static void check_string(const struct string *s)
+{
+	require(s->data != NULL);
+	require(s->length < s->capacity);
+	require(s->data[s->length] == '\0');
+	require(strlen(s->data) == s->length);
+}
+
+/* Undoes escape_directory on text[0..length): drops the backslash before
+ * each character. Every backslash must escape a special character, and
+ * no special character may stand unescaped: that is what keeps a path
+ * from ending an option (',') or a layer (':') early. */
+static char *unescape(const char *text, size_t length)
+{
+	char *out = malloc(length + 1), *o = out;
+	require(out != NULL);
+	for (size_t i = 0; i < length; i++) {
+		if (text[i] == '\\') {
+			require(i + 1 < length && is_special(text[i + 1]));
+			i++;
+		} else {
+			require(text[i] != ',' && text[i] != ':');
+		}
+		*o++ = text[i];
 	}
 	*o = '\0';
 	return out;
 }
 
-/* Splits the input on NUL bytes into NUL-terminated words. Returns a
- * malloc'd argv with argv[0] = "container-fs" and *argc set. */
+/* Splits data on NUL bytes into words (the last need not end in one).
+ * Returns a malloc'd argv, NULL-terminated, with argv[0] = "container-fs"
+ * and *argc set; *buffer holds the words, for free(). */
 static char **split_words(const uint8_t *data, size_t size, int *argc,
 			  char **buffer)
 {
 	*buffer = malloc(size + 1);
 	char **argv = malloc(sizeof(*argv) * (size + 3));
-	if (!*buffer || !argv)
-		abort();
+	require(*buffer && argv);
 	memcpy(*buffer, data, size);
 	(*buffer)[size] = '\0';
 	int n = 0;
@@ -50,46 +78,87 @@ static char **split_words(const uint8_t *data, size_t size, int *argc,
 	return argv;
 }
 
-/* Each path escapes, then joins as lowerdir does; unescaping every piece
- * gives the paths back, and no ',' or ':' is left unescaped. */
+/* escape_directory appends: after append_string(prefix) and any number of
+ * escaped words, the prefix is intact and each word unescapes back. */
+static void check_escape_directory(char **words, int count)
+{
+	struct string s = {0};
+	require(append_string(&s, words[0]) == 0);
+	check_string(&s);
+	size_t prefix = strlen(words[0]);
+	require(memcmp(s.data, words[0], prefix) == 0);
+	for (int i = 1; i < count; i++) {
+		size_t start = s.length;
+		require(escape_directory(&s, words[i]) == 0);
+		check_string(&s);
+		require(memcmp(s.data, words[0], prefix) == 0);
+		char *path = unescape(s.data + start, s.length - start);
+		require(strcmp(path, words[i]) == 0);
+		free(path);
+	}
+	/* An empty append changes nothing. */
+	size_t length = s.length;
+	require(append_string(&s, "") == 0);
+	require(s.length == length);
+	check_string(&s);
+	free_string(&s);
+	require(s.data == NULL && s.length == 0 && s.capacity == 0);
+}
+
+/* build_lowerdir joins the escaped paths top first with ':': splitting
+ * the result on unescaped ':' and unescaping each piece gives the paths
+ * back, in reverse order, and nothing else. */
+static void check_lowerdir(char **names, int count)
+{
+	struct string joined = {0};
+	require(build_lowerdir(&joined, names, count) == 0);
+	check_string(&joined);
+	int piece = count - 1;
+	size_t start = 0;
+	for (size_t i = 0;; i++) {
+		if (joined.data[i] == '\\' && i + 1 < joined.length) {
+			i++;
+			continue;
+		}
+		if (joined.data[i] != ':' && joined.data[i] != '\0')
+			continue;
+		require(piece >= 0);
+		char *path = unescape(joined.data + start, i - start);
+		require(strcmp(path, names[piece]) == 0);
+		free(path);
+		piece--;
+		if (joined.data[i] == '\0')
+			break;
+		start = i + 1;
+	}
+	require(piece == -1);
+	free_string(&joined);
+}
+
 static void check_escaping(const uint8_t *data, size_t size)
 {
 	int argc;
 	char *buffer;
 	char **words = split_words(data, size, &argc, &buffer);
-	struct string joined = {0};
-	if (build_lowerdir(&joined, words + 1, argc - 1) < 0)
-		abort();
-	/* Split the result on unescaped ':' and compare, top first. */
-	int piece = argc - 1;
-	char *start = joined.data;
-	for (char *p = joined.data;; p++) {
-		if (*p == '\\' && p[1]) {
-			p++;
-			continue;
-		}
-		if (*p == ',')
-			abort(); /* an unescaped ',' would end the option */
-		if (*p != ':' && *p != '\0')
-			continue;
-		char end = *p;
-		*p = '\0';
-		char *path = unescape(start);
-		if (piece < 1 || strcmp(path, words[piece]) != 0)
-			abort();
-		free(path);
-		piece--;
-		if (end == '\0')
-			break;
-		start = p + 1;
-	}
-	if (piece != 0)
-		abort();
-	free_string(&joined);
+	check_escape_directory(words + 1, argc - 1);
+	check_lowerdir(words + 1, argc - 1);
 	free(words);
 	free(buffer);
 }
 
+/* A struct failure's text fields end within their arrays. */
+static void check_failure(const struct failure *f)
+{
+	require(memchr(f->step, '\0', sizeof(f->step)) != NULL);
+	require(memchr(f->detail, '\0', sizeof(f->detail)) != NULL);
+	require(memchr(f->hint, '\0', sizeof(f->hint)) != NULL);
+	require(f->step[0] != '\0');
+	require(f->status == EXIT_SETUP_FAILED);
+}
+
+/* parse_command_line allocates nothing: everything it finds points into
+ * argv. On success with a command to run, that is: at least one layer
+ * and WRITEDIR, just before the first "--", and COMMAND after it. */
 static void check_arguments(const uint8_t *data, size_t size)
 {
 	int argc;
@@ -97,14 +166,32 @@ static void check_arguments(const uint8_t *data, size_t size)
 	char **argv = split_words(data, size, &argc, &buffer);
 	struct options options;
 	struct failure failure;
-	if (parse_command_line(argc, argv, &options, &failure) == 0 &&
-	    options.action == ACTION_RUN) {
-		/* What it found lies within argv, in order, around "--". */
-		if (options.layer_count < 1 || !options.command ||
-		    !options.command[0] ||
-		    strcmp(options.command[-1], "--") != 0 ||
-		    options.layers[options.layer_count] != options.writedir)
-			abort();
+	/* Twice: getopt's state must not leak from one call to the next. */
+	for (int round = 0; round < 2; round++) {
+		memset(&failure, 0xff, sizeof(failure));
+		if (parse_command_line(argc, argv, &options, &failure) < 0) {
+			check_failure(&failure);
+			continue;
+		}
+		if (options.action != ACTION_RUN)
+			continue;
+		int split = 1;
+		while (split < argc && strcmp(argv[split], "--") != 0)
+			split++;
+		require(split < argc - 1);
+		require(options.command == argv + split + 1);
+		require(options.writedir == argv[split - 1]);
+		require(options.layer_count >= 1);
+		require(options.layers + options.layer_count ==
+			argv + split - 1);
+		require(options.layers > argv);
+		for (int i = 0; i < options.layer_count; i++)
+			require(options.layers[i][0] != '\0');
+		require(options.writedir[0] != '\0');
+		/* "--workdir DIR" or "--workdir=DIR": within the words. */
+		require(!options.workdir || (options.workdir[0] != '\0' &&
+					     options.workdir >= buffer &&
+					     options.workdir < buffer + size));
 	}
 	free(argv);
 	free(buffer);

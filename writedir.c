@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "layers.h"
+#include "process.h"
 
 /* Splits name into its parent directory and last component, ignoring
  * trailing slashes: "a/b/" gives "a" and "b", "b" gives "." and "b". */
@@ -221,7 +223,10 @@ int prepare_writedir(struct writedir *w, struct failure *f)
 }
 
 /* Removes name below parent, recursing at most depth levels: our own
- * directories only ever hold overlayfs's few work entries. */
+ * directories only ever hold overlayfs's few work entries. Reads them
+ * with getdents64 into a buffer on the stack, not with opendir: the
+ * janitor runs this in memory it shares with a process that may have
+ * been killed in the middle of malloc. */
 static void remove_tree(int parent, const char *name, int depth)
 {
 	if (unlinkat(parent, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
@@ -240,27 +245,42 @@ static void remove_tree(int parent, const char *name, int depth)
 	    fchmodat(parent, name, 0700, AT_SYMLINK_NOFOLLOW) == 0)
 		fd = openat(parent, name,
 			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
-	if (!dir) {
-		if (fd >= 0)
-			close(fd);
+	if (fd < 0)
 		return;
+	char buffer[1024] __attribute__((aligned(8)));
+	ssize_t length;
+	while ((length = getdents64(fd, buffer, sizeof(buffer))) > 0) {
+		for (ssize_t at = 0; at < length;) {
+			struct dirent64 *entry = (void *)(buffer + at);
+			at += entry->d_reclen;
+			if (strcmp(entry->d_name, ".") != 0 &&
+			    strcmp(entry->d_name, "..") != 0)
+				remove_tree(fd, entry->d_name, depth - 1);
+		}
 	}
-	struct dirent *entry;
-	while ((entry = readdir(dir))) {
-		if (strcmp(entry->d_name, ".") != 0 &&
-		    strcmp(entry->d_name, "..") != 0)
-			remove_tree(fd, entry->d_name, depth - 1);
-	}
-	closedir(dir);
+	close(fd);
 	unlinkat(parent, name, AT_REMOVEDIR);
 }
 
-/* The janitor's whole life. Its fds: 0 the pipe, 1 its own open file of
- * WRITEDIR (a lock on the parent's would be the parent's lock), 2 the
- * directory holding the workdir; nothing else, not even the terminal. */
-static void run_janitor(const char *work_name, const char *created)
+/* The janitor's whole life. It shares our memory (CLONE_VM) and reads
+ * only fields of w that are set before it starts and never change, and
+ * it calls nothing that allocates. Its fds: 0 the pipe, 1 its own open
+ * file of WRITEDIR (a lock on the parent's would be the parent's lock),
+ * 2 the directory holding the workdir; nothing else, not even the
+ * terminal. */
+static int run_janitor(void *arg)
 {
+	const struct writedir *w = arg;
+	const char *created = w->created ? w->base : NULL;
+	/* Ctrl-C or a kill of our process group must not stop it. */
+	sigset_t all;
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	int lock_fd = openat(w->fd, ".", O_RDONLY | O_DIRECTORY);
+	if (lock_fd < 0 || dup2(w->janitor_reader, 0) < 0 ||
+	    dup2(lock_fd, 1) < 0 || dup2(w->parent_fd, 2) < 0 ||
+	    syscall(SYS_close_range, 3, ~0U, 0) < 0)
+		_exit(1);
 	/* container-fs writes 'r' once COMMAND runs (its WRITEDIR is then
 	 * the user's to keep), and 'd' once it has cleaned up itself. */
 	char byte = 0;
@@ -275,7 +295,7 @@ static void run_janitor(const char *work_name, const char *created)
 	 * or dies; a later run holds it while it uses the workdir. */
 	if (flock(1, LOCK_EX) < 0)
 		_exit(1);
-	remove_tree(2, work_name, 4);
+	remove_tree(2, w->work_name, 4);
 	/* A WRITEDIR this run created for a COMMAND that never ran: rmdir
 	 * removes it only while empty, and only if the name is still our
 	 * directory. */
@@ -291,30 +311,18 @@ int start_janitor(struct writedir *w, struct failure *f)
 {
 	if (!w->work_name[0])
 		return 0; /* --workdir: the user's, not ours to remove */
-	char own_writedir[32];
 	int pipe_fds[2];
-	snprintf(own_writedir, sizeof(own_writedir), "/proc/self/fd/%d", w->fd);
 	if (pipe2(pipe_fds, O_CLOEXEC) < 0)
 		return fail(f, "janitor", "pipe", errno);
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(pipe_fds[0]);
-		close(pipe_fds[1]);
-		return fail(f, "janitor", "fork", errno);
-	}
-	if (pid == 0) {
-		/* Ctrl-C or a kill of our process group must not stop it. */
-		sigset_t all;
-		sigfillset(&all);
-		sigprocmask(SIG_SETMASK, &all, NULL);
-		int lock_fd = open(own_writedir, O_RDONLY | O_DIRECTORY);
-		if (lock_fd < 0 || dup2(pipe_fds[0], 0) < 0 ||
-		    dup2(lock_fd, 1) < 0 || dup2(w->parent_fd, 2) < 0 ||
-		    syscall(SYS_close_range, 3, ~0U, 0) < 0)
-			_exit(1);
-		run_janitor(w->work_name, w->created ? w->base : NULL);
-	}
+	w->janitor_reader = pipe_fds[0];
+	/* Sharing memory makes it cheap to start: nothing is copied. */
+	pid_t pid = start_process(run_janitor, w, CLONE_VM, 64 * 1024,
+				  &w->janitor_stack);
 	close(pipe_fds[0]);
+	if (pid < 0) {
+		close(pipe_fds[1]);
+		return fail(f, "janitor", "clone", errno);
+	}
 	w->janitor_pipe = pipe_fds[1];
 	w->janitor_pid = pid;
 	return 0;
@@ -333,6 +341,7 @@ void stop_janitor(struct writedir *w)
 	write_all(w->janitor_pipe, "d", 1);
 	close(w->janitor_pipe);
 	waitpid(w->janitor_pid, NULL, 0);
+	free_stack(&w->janitor_stack);
 }
 
 void release_writedir(struct writedir *w, bool command_ran)

@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdbool.h>
 
+#include "process.h"
 #include "utils.h"
 
 struct writedir {
@@ -20,8 +21,10 @@ struct writedir {
 	int work_fd;
 	char work_name[64]; /* the managed workdir's name in parent_fd */
 
-	int janitor_pipe; /* write end; closing it without a byte = we died */
-	int janitor_pid;
+	int janitor_pipe;   /* write end; closing it without a byte = we died */
+	int janitor_reader; /* read end, the janitor's stdin */
+	pid_t janitor_pid;
+	struct stack janitor_stack;
 };
 
 /* Finds WRITEDIR without creating it: opens it if it exists, else opens

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -41,9 +42,9 @@
 #define VERSION "0.1.0"
 #endif
 
-/* The container's setup needs a few pages of stack; the rest of the
- * mapping costs nothing until touched. */
-#define CONTAINER_STACK_SIZE (1024 * 1024)
+/* Bounds for the container's stack, which only costs what is touched. */
+#define MIN_STACK_SIZE (1024 * 1024)
+#define MAX_STACK_SIZE (64 * 1024 * 1024)
 
 #define DEFAULT_PATH                                                           \
 	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -254,6 +255,19 @@ static int container_flags(const struct container *c)
 	return flags;
 }
 
+/* As much stack as a main thread may grow to (RLIMIT_STACK): setup needs
+ * a few pages, but execvp copies the whole argument list onto the stack
+ * to run a script without "#!" through /bin/sh. */
+static size_t container_stack_size(void)
+{
+	struct rlimit limit;
+	if (getrlimit(RLIMIT_STACK, &limit) < 0 ||
+	    limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur > MAX_STACK_SIZE)
+		return MAX_STACK_SIZE;
+	return limit.rlim_cur < MIN_STACK_SIZE ? MIN_STACK_SIZE
+					       : (size_t)limit.rlim_cur;
+}
+
 static int start_container(struct container *c, struct failure *f)
 {
 	struct stack stack;
@@ -261,7 +275,7 @@ static int start_container(struct container *c, struct failure *f)
 	    (c->userns && pipe2(c->maps_pipe, O_CLOEXEC) < 0))
 		return fail(f, "pipe", "report", errno);
 	c->pid = start_process(container_main, c, container_flags(c),
-			       CONTAINER_STACK_SIZE, &stack);
+			       container_stack_size(), &stack);
 	if (c->pid < 0) {
 		fail(f, "create namespaces", "clone", errno);
 		if (c->userns)

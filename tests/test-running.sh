@@ -145,6 +145,17 @@ test_running_script_without_shebang_runs() {
 	expect_out from-script
 }
 
+test_running_script_without_shebang_many_arguments() {
+	# For a script without #!, execvp copies the argument list onto the
+	# stack: 200,000 arguments take 1.6 MB there, more than the few pages
+	# the container's setup needs.
+	app_program count-script 755 'echo "$#"'
+	# shellcheck disable=SC2046
+	cfs "$BASE" app upper -- count-script $(yes a | head -n 200000)
+	expect_status 0
+	expect_out 200000
+}
+
 test_running_death_by_signal_is_128_plus_n() {
 	run_in probe segv
 	expect_status 139

@@ -16,7 +16,9 @@ struct stack {
  * SIGCHLD) on a fresh stack of size bytes under a guard page. With
  * CLONE_VM the child shares our memory instead of copying it: no page
  * tables to copy, no copy-on-write faults afterwards (each costs tens
- * of microseconds in a VM). Returns the pid, or -1 with errno set. */
+ * of microseconds in a VM). ASan builds start a copy on the current
+ * stack instead (process.c says why). Returns the pid, or -1 with errno
+ * set. */
 pid_t start_process(int (*fn)(void *), void *arg, int flags, size_t size,
 		    struct stack *stack);
 

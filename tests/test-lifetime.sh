@@ -62,6 +62,9 @@ test_lifetime_ctrl_c_reaches_the_command_once() {
 	# The ^C goes only once the command is ready: before container-fs
 	# blocks signals a ^C ends it (130), which a slow (sanitizer) build
 	# on a busy machine showed when this waited a fixed second.
+	# script runs the line with $SHELL -c: "exec" keeps a shell that
+	# stays to wait (dash, CI's shell) out of the process group, where
+	# the ^C would kill it and script would report 130.
 	rm -f out
 	(
 		for _ in $(seq 200); do
@@ -70,7 +73,7 @@ test_lifetime_ctrl_c_reaches_the_command_once() {
 		done
 		printf '\003'
 		sleep 1
-	) | script -qec "$CFS $BASE $HELPERS $WORK/upper -- probe wait-signal" /dev/null >out 2>err
+	) | script -qec "exec $CFS $BASE $HELPERS $WORK/upper -- probe wait-signal" /dev/null >out 2>err
 	status=$?
 	expect_status 0
 	expect_out_has ready

@@ -69,7 +69,7 @@ test_running_stdout_and_stderr_are_inherited() {
 
 test_running_terminal_is_inherited() {
 	# script(1) gives container-fs a pseudo-terminal on 0, 1 and 2.
-	script -qec "$CFS $BASE upper -- sh -c 'tty; test -t 0 && test -t 1 && test -t 2 && echo all-terminals'" /dev/null </dev/null >out 2>err
+	script -qec "exec $CFS $BASE upper -- sh -c 'tty; test -t 0 && test -t 1 && test -t 2 && echo all-terminals'" /dev/null </dev/null >out 2>err
 	status=$?
 	expect_status 0
 	expect_out_has /dev/console
@@ -79,7 +79,7 @@ test_running_terminal_is_inherited() {
 test_running_interactive_shell() {
 	# The lab's own command line: an interactive sh that reads what is typed.
 	printf 'echo $((6 * 7))\nexit 3\n' |
-		script -qec "$CFS $BASE upper -- sh" /dev/null >out 2>err
+		script -qec "exec $CFS $BASE upper -- sh" /dev/null >out 2>err
 	status=$?
 	expect_status 3
 	expect_out_has 42

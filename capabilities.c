@@ -95,20 +95,22 @@ int apply_capabilities(capability_mask keep, struct failure *f)
 {
 	/* The bounding set caps what any later exec can gain, file
 	 * capabilities and setuid-root included. The kernel may know more
-	 * capabilities than we do, or fewer: walk until it says EINVAL, and
-	 * keep only what it has (capset refuses the others). */
+	 * capabilities than we do, or fewer: walk until it says EINVAL.
+	 * Dropping an absent capability is no error, so only the kept ones
+	 * are read (one call per capability, not two): capset refuses a
+	 * kept one the bounding set lacks. */
 	int cap;
 	for (cap = 0;; cap++) {
-		int present = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
-		if (present < 0)
-			break;
 		bool kept = cap < 64 && (keep & BIT(cap));
-		if (kept && !present)
-			keep &= ~BIT(cap);
-		if (!kept && present &&
-		    prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+		int result = kept ? prctl(PR_CAPBSET_READ, cap, 0, 0, 0)
+				  : prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
+		if (result < 0 && errno == EINVAL)
+			break;
+		if (result < 0)
 			return fail(f, "capabilities", "drop bounding set",
 				    errno);
+		if (kept && result == 0)
+			keep &= ~BIT(cap);
 	}
 	if (cap < 64)
 		keep &= BIT(cap) - 1;

@@ -3,7 +3,6 @@
 #include "seccomp.h"
 
 #include <errno.h>
-#include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
@@ -11,23 +10,12 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 
-#if defined(__x86_64__)
-#define AUDIT_ARCH_NATIVE AUDIT_ARCH_X86_64
-/* x32 calls share the x86_64 entry with this bit set: numbers the list
- * below would not match. */
-#define X32_SYSCALL_BIT 0x40000000
-#elif defined(__aarch64__)
-#define AUDIT_ARCH_NATIVE AUDIT_ARCH_AARCH64
-#else
-#error "container-fs's seccomp filter knows x86_64 and aarch64 only"
-#endif
-
 /* Docker's default profile refuses these: they reach kernel state shared
  * with the host (keys, clocks, modules, kexec, swap, accounting, quotas),
  * change mounts or namespaces, or have a record of escapes (ptrace-like
  * memory access, open_by_handle_at, userfaultfd, perf, bpf, io_uring).
  * A name this libc does not define is simply not filtered. */
-static const int refused_calls[] = {
+const int seccomp_refused_calls[] = {
     SYS_acct,
     SYS_add_key,
     SYS_keyctl,
@@ -98,10 +86,11 @@ static const int refused_calls[] = {
 	(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER |           \
 	 CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP)
 
-#define REFUSED_COUNT ((int)(sizeof(refused_calls) / sizeof(*refused_calls)))
-/* Arch check (3), load nr (1), x32 check (2), clone (5), clone3 (2),
- * refused (2 each), allow (1). */
-#define MAX_INSTRUCTIONS (3 + 1 + 2 + 5 + 2 + 2 * REFUSED_COUNT + 1)
+const int seccomp_refused_count =
+    (int)(sizeof(seccomp_refused_calls) / sizeof(*seccomp_refused_calls));
+_Static_assert(sizeof(seccomp_refused_calls) / sizeof(*seccomp_refused_calls) <=
+		   64,
+	       "SECCOMP_MAX_INSTRUCTIONS has room for 64 refused calls");
 
 #define ARCH_OFFSET offsetof(struct seccomp_data, arch)
 #define NR_OFFSET   offsetof(struct seccomp_data, nr)
@@ -116,11 +105,77 @@ static const int refused_calls[] = {
 #define RETURN(value) STATEMENT(BPF_RET | BPF_K, (value))
 #define IF_EQUAL(k, then, otherwise)                                           \
 	JUMP(BPF_JMP | BPF_JEQ | BPF_K, (k), (then), (otherwise))
+#define IF_AT_LEAST(k, then, otherwise)                                        \
+	JUMP(BPF_JMP | BPF_JGE | BPF_K, (k), (then), (otherwise))
 #define REFUSE(error) RETURN(SECCOMP_RET_ERRNO | ((error)&SECCOMP_RET_DATA))
 
-int install_seccomp(struct failure *f)
+/* Consecutive refused numbers, tested as one range. */
+struct range {
+	unsigned first;
+	unsigned last;
+};
+
+/* The refused numbers sorted and merged into ranges (on x86_64, e.g.,
+ * iopl through nfsservctl are 172-180); returns how many. */
+static int refused_ranges(struct range *ranges)
 {
-	struct sock_filter program[MAX_INSTRUCTIONS];
+	unsigned sorted[sizeof(seccomp_refused_calls) /
+			sizeof(*seccomp_refused_calls)];
+	int count = 0;
+	for (int i = 0; i < seccomp_refused_count; i++) {
+		unsigned nr = (unsigned)seccomp_refused_calls[i];
+		int j = count++;
+		for (; j > 0 && sorted[j - 1] > nr; j--)
+			sorted[j] = sorted[j - 1];
+		sorted[j] = nr;
+	}
+	int n = 0;
+	for (int i = 0; i < count; i++) {
+		if (n > 0 && sorted[i] <= ranges[n - 1].last + 1)
+			ranges[n - 1].last = sorted[i];
+		else
+			ranges[n++] = (struct range){sorted[i], sorted[i]};
+	}
+	return n;
+}
+
+/* Emits a binary search of ranges[low, high) from program[n]: each test
+ * halves what is left, so a call passes a handful of tests, not one per
+ * refused call. That matters twice: the kernel runs the filter once per
+ * number to build its cache of always-allowed calls (so a short path
+ * makes the install fast), and runs it in full on every call whose
+ * answer depends on its arguments (clone, for one). Returns the new
+ * length, or -1 if a jump would not fit in BPF's 8-bit offsets. */
+static int emit_search(struct sock_filter *program, int n,
+		       const struct range *ranges, int low, int high)
+{
+	if (high - low <= 2) {
+		for (int i = low; i < high; i++) {
+			if (ranges[i].first == ranges[i].last) {
+				program[n++] = IF_EQUAL(ranges[i].first, 0, 1);
+			} else {
+				program[n++] =
+				    IF_AT_LEAST(ranges[i].first, 0, 2);
+				program[n++] = JUMP(BPF_JMP | BPF_JGT | BPF_K,
+						    ranges[i].last, 1, 0);
+			}
+			program[n++] = REFUSE(EPERM);
+		}
+		program[n++] = RETURN(SECCOMP_RET_ALLOW);
+		return n;
+	}
+	int middle = (low + high) / 2;
+	int branch = n++;
+	n = emit_search(program, n, ranges, low, middle);
+	if (n < 0 || n - branch - 1 > 255)
+		return -1;
+	program[branch] = IF_AT_LEAST(ranges[middle].first,
+				      (unsigned char)(n - branch - 1), 0);
+	return emit_search(program, n, ranges, middle, high);
+}
+
+int build_seccomp_filter(struct sock_filter *program)
+{
 	int n = 0;
 	/* The numbers below are this architecture's: a call through any
 	 * other table (e.g. i386 int 0x80 on x86_64) is killed. */
@@ -129,7 +184,7 @@ int install_seccomp(struct failure *f)
 	program[n++] = RETURN(SECCOMP_RET_KILL_PROCESS);
 	program[n++] = LOAD(NR_OFFSET);
 #ifdef X32_SYSCALL_BIT
-	program[n++] = JUMP(BPF_JMP | BPF_JGE | BPF_K, X32_SYSCALL_BIT, 0, 1);
+	program[n++] = IF_AT_LEAST(X32_SYSCALL_BIT, 0, 1);
 	program[n++] = REFUSE(EPERM);
 #endif
 	/* clone with a namespace flag: EPERM; plain fork and threads pass. */
@@ -142,12 +197,17 @@ int install_seccomp(struct failure *f)
 	 * glibc and musl fall back to clone, as under Docker. */
 	program[n++] = IF_EQUAL(SYS_clone3, 0, 1);
 	program[n++] = REFUSE(ENOSYS);
-	for (int i = 0; i < REFUSED_COUNT; i++) {
-		program[n++] = IF_EQUAL((unsigned)refused_calls[i], 0, 1);
-		program[n++] = REFUSE(EPERM);
-	}
-	program[n++] = RETURN(SECCOMP_RET_ALLOW);
+	struct range ranges[sizeof(seccomp_refused_calls) /
+			    sizeof(*seccomp_refused_calls)];
+	return emit_search(program, n, ranges, 0, refused_ranges(ranges));
+}
 
+int install_seccomp(struct failure *f)
+{
+	struct sock_filter program[SECCOMP_MAX_INSTRUCTIONS];
+	int n = build_seccomp_filter(program);
+	if (n < 0)
+		return fail(f, "seccomp", "build filter", E2BIG);
 	struct sock_fprog filter = {.len = (unsigned short)n,
 				    .filter = program};
 	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &filter) < 0)

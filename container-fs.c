@@ -130,8 +130,7 @@ static int mount_overlay(struct container *c, struct failure *f)
 	else if (c->overlay_fd == -1 && c->userns && !c->options.legacy_mount)
 		result = -1;
 	else
-		result = mount_overlay_legacy(&c->layers, &c->writedir,
-					      c->userns, f);
+		result = mount_overlay_legacy(&c->layers, &c->writedir, f);
 	if (result < 0)
 		return -1;
 	c->root_fd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -384,7 +383,7 @@ static int run_container(struct container *c)
 			   &f) < 0 ||
 	    (c->userns &&
 	     check_caller_access(&c->layers, &c->writedir, &f) < 0) ||
-	    prepare_writedir(&c->writedir, &f) < 0 ||
+	    prepare_writedir(&c->writedir, c->userns, &f) < 0 ||
 	    start_janitor(&c->writedir, &f) < 0 ||
 	    create_workdir(&c->writedir, &f) < 0)
 		goto failed;

@@ -123,7 +123,7 @@ int check_writable(int fd, struct failure *f)
  * mount: its fd, -1, or -2 when the kernel lacks the API. */
 static int build_overlay(const struct layer_stack *s, const int *lower_fds,
 			 const struct writedir *w, int upper_fd, int work_fd,
-			 bool userxattr, struct failure *f)
+			 struct failure *f)
 {
 	char name[32];
 	int fs_fd = sys_fsopen("overlay", FSOPEN_CLOEXEC);
@@ -164,8 +164,9 @@ static int build_overlay(const struct layer_stack *s, const int *lower_fds,
 		goto failed_with_log;
 	}
 	/* In a user namespace overlayfs may not use trusted.* xattrs:
-	 * userxattr keeps whiteouts and opaque dirs in user.overlay.*. */
-	if (userxattr &&
+	 * userxattr keeps its marks in user.overlay.*, and root follows a
+	 * WRITEDIR marked that way (see prepare_writedir). */
+	if (w->userxattr &&
 	    sys_fsconfig(fs_fd, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0) {
 		fail(f, "mount overlay", "userxattr", errno);
 		goto failed_with_log;
@@ -205,8 +206,7 @@ int create_overlay(const struct layer_stack *s, const struct writedir *w,
 		return fail(f, "mount overlay", "prepare", errno);
 	for (int i = 0; i < s->count; i++)
 		lower_fds[i] = s->layers[i].fd;
-	int result =
-	    build_overlay(s, lower_fds, w, w->fd, w->work_fd, false, f);
+	int result = build_overlay(s, lower_fds, w, w->fd, w->work_fd, f);
 	free(lower_fds);
 	return result;
 }
@@ -218,7 +218,7 @@ int create_overlay_here(const struct layer_stack *s, const struct writedir *w,
 	if (!fds)
 		return -1;
 	int result =
-	    build_overlay(s, fds, w, fds[s->count], fds[s->count + 1], true, f);
+	    build_overlay(s, fds, w, fds[s->count], fds[s->count + 1], f);
 	close_directories(fds, s->count + 2);
 	return result;
 }

@@ -21,7 +21,7 @@ int create_overlay(const struct layer_stack *s, const struct writedir *w,
 /* The same, from inside a new user and mount namespace (rootless): the
  * directories are opened again here, as overlayfs refuses ones from
  * another mount namespace ("failed to clone upperpath"), and checked to
- * be the ones the parent opened; the overlay uses userxattr. */
+ * be the ones the parent opened. */
 int create_overlay_here(const struct layer_stack *s, const struct writedir *w,
 			struct failure *f);
 
@@ -33,7 +33,7 @@ int attach_overlay(int mount_fd, struct failure *f);
  * lab's "lowerdir=...,upperdir=...,workdir=..." option string, mounts it
  * in the container's namespace and makes it the working directory. */
 int mount_overlay_legacy(const struct layer_stack *s, const struct writedir *w,
-			 bool userxattr, struct failure *f);
+			 struct failure *f);
 
 /* The lowerdir option value for layers named names[0..count) bottom to
  * top: overlayfs wants them top first, escaped, ':'-separated. */

@@ -11,7 +11,7 @@
 #include "overlay.h"
 
 int mount_overlay_legacy(const struct layer_stack *s, const struct writedir *w,
-			 bool userxattr, struct failure *f)
+			 struct failure *f)
 {
 	/* Each directory opened again in this namespace, and named by fd
 	 * relative to /proc/self/fd: 500 layers then fit in the page
@@ -42,7 +42,7 @@ int mount_overlay_legacy(const struct layer_stack *s, const struct writedir *w,
 	    escape_directory(&data, names[s->count]) < 0 ||
 	    append_string(&data, ",workdir=") < 0 ||
 	    escape_directory(&data, names[s->count + 1]) < 0 ||
-	    (userxattr && append_string(&data, ",userxattr") < 0)) {
+	    (w->userxattr && append_string(&data, ",userxattr") < 0)) {
 		fail(f, "mount overlay", "build options", errno);
 		goto out;
 	}

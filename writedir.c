@@ -16,6 +16,7 @@
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "layers.h"
@@ -197,7 +198,60 @@ failed:
 			   "writable, or give --workdir");
 }
 
-int prepare_writedir(struct writedir *w, struct failure *f)
+/*
+ * overlayfs marks an opaque directory (one deleted and made again, hiding
+ * the layers' copy) with an xattr: trusted.overlay.opaque when mounted by
+ * root, user.overlay.opaque with userxattr, as in a user namespace. A
+ * mount of one kind does not see the other's marks, so a WRITEDIR used
+ * first without root and then with sudo, or the other way round, would
+ * bring deleted directories back. The first run records the kind on
+ * WRITEDIR; root follows it (it may use user.* too), and a run without
+ * root refuses a WRITEDIR marked by root (it cannot read trusted.*).
+ */
+#define MARKS_XATTR "user.container-fs.overlay-marks"
+
+static int choose_overlay_marks(struct writedir *w, bool userns,
+				struct failure *f)
+{
+	char kind[16];
+	ssize_t n = fgetxattr(w->fd, MARKS_XATTR, kind, sizeof(kind) - 1);
+	w->userxattr = userns;
+	if (n < 0 && errno == ENODATA) {
+		const char *ours = userns ? "user" : "trusted";
+		if (fsetxattr(w->fd, MARKS_XATTR, ours, strlen(ours),
+			      XATTR_CREATE) == 0)
+			return 0;
+	}
+	/* Without user.* xattrs (tmpfs before 6.6, some network
+	 * filesystems) nothing can be recorded; a user namespace cannot
+	 * mount an overlay there anyway. */
+	if (n < 0 && errno == EOPNOTSUPP)
+		return 0;
+	if (n < 0)
+		return fail(f, "writedir", w->path, errno);
+	kind[n] = '\0';
+	if (strcmp(kind, "user") == 0) {
+		w->userxattr = true;
+		return 0;
+	}
+	if (strcmp(kind, "trusted") == 0 && !userns)
+		return 0;
+	fail(f, "writedir", w->path, 0);
+	if (strcmp(kind, "trusted") != 0) {
+		snprintf(f->detail, sizeof(f->detail),
+			 "%.3900s: unknown %s \"%s\"", w->path, MARKS_XATTR,
+			 kind);
+		return -1;
+	}
+	snprintf(f->detail, sizeof(f->detail),
+		 "%.3900s was written by container-fs as root", w->path);
+	return add_hint(f, "its deleted directories are marked in trusted.* "
+			   "xattrs, which only root outside a user namespace "
+			   "can read: run with sudo (without --userns), or "
+			   "use a new WRITEDIR");
+}
+
+int prepare_writedir(struct writedir *w, bool userns, struct failure *f)
 {
 	if (check_workdir(w, f) < 0 || check_filesystem(w, f) < 0)
 		return -1;
@@ -219,6 +273,8 @@ int prepare_writedir(struct writedir *w, struct failure *f)
 		return add_hint(f, "give each running container its own "
 				   "WRITEDIR");
 	}
+	if (choose_overlay_marks(w, userns, f) < 0)
+		return -1;
 	return name_workdir(w, f);
 }
 

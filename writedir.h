@@ -14,7 +14,8 @@ struct writedir {
 	int fd;		  /* the directory, flock'ed while we run */
 	int parent_fd;	  /* where WRITEDIR and the managed workdir live */
 	char base[NAME_MAX + 1];
-	bool created; /* by this run: removed again if COMMAND never ran */
+	bool created;	/* by this run: removed again if COMMAND never ran */
+	bool userxattr; /* its overlay marks are user.overlay.* (see below) */
 
 	const char *work_option; /* --workdir, or NULL */
 	char *work_path;	 /* canonical, for --workdir only */
@@ -33,9 +34,11 @@ int open_writedir(struct writedir *w, const char *name, const char *workdir,
 		  struct failure *f);
 
 /* Creates WRITEDIR if missing, refuses filesystems overlayfs cannot
- * write to, locks it so a second container-fs is refused, and names the
- * managed workdir. Call after check_overlaps. 0 or -1. */
-int prepare_writedir(struct writedir *w, struct failure *f);
+ * write to, locks it so a second container-fs is refused, decides which
+ * xattrs hold its overlay marks (userns: the overlay is mounted in a user
+ * namespace), and names the managed workdir. Call after check_overlaps.
+ * 0 or -1. */
+int prepare_writedir(struct writedir *w, bool userns, struct failure *f);
 
 /* Makes the managed workdir: only once the janitor runs, so a SIGKILL
  * at any moment leaves none behind. 0 or -1. */

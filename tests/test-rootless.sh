@@ -77,6 +77,53 @@ test_rootless_whiteouts_persist() {
 	expect_file home/base/etc/motd
 }
 
+# An app layer with /data/a and /data/b, owned by the user.
+make_data_layer() {
+	mkdir -p home/app/data
+	echo a >home/app/data/a
+	echo b >home/app/data/b
+	[ "$ROOTLESS" = 1 ] || chown -R "$ROOTLESS_USER:" home/app
+}
+
+test_rootless_writedir_then_sudo_keeps_deleted_directories() {
+	# A directory deleted and made again is marked opaque with a
+	# user.overlay.* xattr without root; root must read the same marks,
+	# or the layer's /data/a and /data/b come back under sudo.
+	needs_root || return 0 # the second run is root's
+	rootless_setup
+	make_data_layer
+	cfs_as_user "$USER_BASE" "$WORK/home/app" "$WORK/home/upper" -- sh -c 'rm -rf /data && mkdir /data && echo c >/data/c'
+	expect_status 0
+	cfs "$USER_BASE" home/app home/upper -- sh -c 'ls /data; mkdir /more && rm -rf /data && mkdir /data && echo d >/data/d'
+	expect_status 0
+	expect_out c
+	# Root wrote its marks the same way: the user still sees them.
+	cfs_as_user "$USER_BASE" "$WORK/home/app" "$WORK/home/upper" -- ls /data
+	expect_status 0
+	expect_out d
+}
+
+test_rootless_refuses_writedir_marked_by_root() {
+	# The other way round the user cannot read root's trusted.* marks:
+	# refused with a clear message, not a view with deleted files back.
+	needs_root || return 0 # the first run is root's
+	rootless_setup
+	make_data_layer
+	cfs "$USER_BASE" home/app home/upper -- sh -c 'rm -rf /data && mkdir /data && echo c >/data/c'
+	expect_status 0
+	chown -R "$ROOTLESS_USER:" home/upper
+	local before
+	before=$(tree_digest home/upper)
+	cfs_as_user "$USER_BASE" "$WORK/home/app" "$WORK/home/upper" -- ls /data
+	expect_status 125
+	expect_error "container-fs: writedir: $WORK/home/upper was written by container-fs as root"
+	expect_true "WRITEDIR changed by the refused run" [ "$(tree_digest home/upper)" = "$before" ]
+	# Root still reads them.
+	cfs "$USER_BASE" home/app home/upper -- ls /data
+	expect_status 0
+	expect_out c
+}
+
 test_rootless_cannot_change_a_layer() {
 	rootless_setup
 	# A layer the user may read but not write (root's, or read-only).

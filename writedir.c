@@ -215,6 +215,8 @@ static int choose_overlay_marks(struct writedir *w, bool userns,
 {
 	char kind[16];
 	ssize_t n = fgetxattr(w->fd, MARKS_XATTR, kind, sizeof(kind) - 1);
+	if (n < 0 && errno == ERANGE) /* too long for a kind we know */
+		n = 0;
 	w->userxattr = userns;
 	if (n < 0 && errno == ENODATA) {
 		const char *ours = userns ? "user" : "trusted";

@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -137,8 +138,15 @@ int main(int argc, char **argv)
 		return clone_namespaces();
 	if (strcmp(what, "make-socket") == 0 && argc > 2)
 		return make_socket(argv[2]);
+	/* Run on the host too: busybox and Debian's base lack setfattr. */
+	if (strcmp(what, "set-xattr") == 0 && argc > 4)
+		return setxattr(argv[2], argv[3], argv[4], strlen(argv[4]), 0) <
+			       0
+			   ? (perror(argv[2]), 1)
+			   : 0;
 	fprintf(stderr, "usage: probe fds|segv|abort|wait-signal|ids|"
 			"as-user UID PROGRAM...|chroot-escape PATH|"
-			"clone-namespaces|make-socket PATH\n");
+			"clone-namespaces|make-socket PATH|"
+			"set-xattr PATH NAME VALUE\n");
 	return 2;
 }

@@ -521,3 +521,16 @@ test_overlay_no_workdir_left_after_any_end() {
 		expect_no_workdir_left
 	done
 }
+
+test_overlay_unknown_marks_kind_refused() {
+	# WRITEDIR's user.container-fs.overlay-marks says where overlayfs
+	# keeps its marks; a value we do not know is refused, not guessed.
+	mkdir upper
+	"$HELPERS/usr/bin/probe" set-xattr upper user.container-fs.overlay-marks elsewhere || flunk "cannot set the xattr"
+	local before
+	before=$(tree_digest upper)
+	cfs "$BASE" upper -- true
+	expect_status 125
+	expect_error "container-fs: writedir: $WORK/upper: unknown user.container-fs.overlay-marks \"elsewhere\""
+	expect_true "WRITEDIR changed" [ "$(tree_digest upper)" = "$before" ]
+}

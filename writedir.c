@@ -215,23 +215,22 @@ static int choose_overlay_marks(struct writedir *w, bool userns,
 {
 	char kind[16];
 	ssize_t n = fgetxattr(w->fd, MARKS_XATTR, kind, sizeof(kind) - 1);
-	if (n < 0 && errno == ERANGE) /* too long for a kind we know */
-		n = 0;
 	w->userxattr = userns;
-	if (n < 0 && errno == ENODATA) {
-		const char *ours = userns ? "user" : "trusted";
-		if (fsetxattr(w->fd, MARKS_XATTR, ours, strlen(ours),
-			      XATTR_CREATE) == 0)
-			return 0;
-	}
 	/* Without user.* xattrs (tmpfs before 6.6, some network
 	 * filesystems) nothing can be recorded; a user namespace cannot
 	 * mount an overlay there anyway. */
 	if (n < 0 && errno == EOPNOTSUPP)
 		return 0;
-	if (n < 0)
+	if (n < 0 && errno == ENODATA) { /* the first run records its kind */
+		const char *ours = userns ? "user" : "trusted";
+		if (fsetxattr(w->fd, MARKS_XATTR, ours, strlen(ours),
+			      XATTR_CREATE) < 0)
+			return fail(f, "writedir", w->path, errno);
+		return 0;
+	}
+	if (n < 0 && errno != ERANGE) /* ERANGE: longer than any we know */
 		return fail(f, "writedir", w->path, errno);
-	kind[n] = '\0';
+	kind[n < 0 ? 0 : n] = '\0';
 	if (strcmp(kind, "user") == 0) {
 		w->userxattr = true;
 		return 0;

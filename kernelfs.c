@@ -18,6 +18,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -142,7 +143,26 @@ static const struct {
     {"stderr", "/proc/self/fd/2"},
 };
 
-/* Binds a host file (a trusted path) onto a file we make in dev_fd. */
+/* The flags a remount of the mount at fd must keep: in a user
+ * namespace the kernel refuses to drop those the host set. */
+static unsigned long kept_flags(int fd)
+{
+	struct statvfs st;
+	unsigned long flags = 0;
+	if (fstatvfs(fd, &st) < 0)
+		return MS_NOSUID | MS_NOEXEC;
+	if (st.f_flag & ST_NOSUID)
+		flags |= MS_NOSUID;
+	if (st.f_flag & ST_NODEV)
+		flags |= MS_NODEV;
+	if (st.f_flag & ST_NOEXEC)
+		flags |= MS_NOEXEC;
+	return flags;
+}
+
+/* Binds a host device (a trusted path) onto a file we make in dev_fd,
+ * read-only: the device still reads and writes, but chmod or chown
+ * inside would otherwise change the host's node. */
 static int bind_device(int dev_fd, const char *name, const char *source,
 		       mode_t mode, struct failure *f)
 {
@@ -153,6 +173,16 @@ static int bind_device(int dev_fd, const char *name, const char *source,
 		return fail(f, "mount /dev", name, errno);
 	int result =
 	    mount_on(fd, "mount /dev", name, source, NULL, MS_BIND, NULL, f);
+	close(fd);
+	if (result < 0)
+		return -1;
+	/* Opened again, the name is the bind mount, not the file below. */
+	fd = open_beneath(dev_fd, name, O_PATH);
+	if (fd < 0)
+		return fail(f, "mount /dev", name, errno);
+	result = mount_on(fd, "mount /dev", name, NULL, NULL,
+			  MS_REMOUNT | MS_BIND | MS_RDONLY | kept_flags(fd),
+			  NULL, f);
 	close(fd);
 	return result;
 }

@@ -80,8 +80,8 @@ static int usage_error(struct failure *f, const char *detail)
 	return add_hint(f, "see 'container-fs --help'");
 }
 
-/* Options come first; "+" stops getopt at the first directory, so a
- * directory named like an option is only ever read as a directory. */
+/* Options come first; "+" stops getopt at the first directory, after
+ * which anything that looks like an option is refused (see below). */
 static int parse_options(int argc, char **argv, struct options *o,
 			 struct failure *f)
 {
@@ -193,9 +193,24 @@ int parse_command_line(int argc, char **argv, struct options *o,
 		return usage_error(f, "missing COMMAND after '--'");
 	if (o->workdir && o->workdir[0] == '\0')
 		return usage_error(f, "--workdir: empty path");
-	for (int i = optind; i < split; i++)
+	for (int i = optind; i < split; i++) {
 		if (argv[i][0] == '\0')
 			return usage_error(f, "empty directory path");
+		/* Taken as a directory it would be made as WRITEDIR, and the
+		 * option meant would silently not apply. */
+		if (argv[i][0] == '-') {
+			char detail[256];
+			snprintf(detail, sizeof(detail),
+				 "'%.200s': options go before the first "
+				 "directory",
+				 argv[i]);
+			fail(f, "arguments", detail, 0);
+			return add_hint(f,
+					"a directory really named so is "
+					"given as ./%.200s",
+					argv[i]);
+		}
+	}
 
 	o->layers = argv + optind;
 	o->layer_count = directories - 1;

@@ -76,13 +76,17 @@ test_args_unknown_option() {
 	expect_no_file w
 }
 
-test_args_option_after_first_directory_is_a_directory() {
-	mkdir wd
-	# '--workdir' is read as a LAYER that does not exist, not as an option.
-	refused "layer: --workdir" "$BASE" --workdir wd w -- true
-	# A directory named like an option, after the first one, is a layer.
+test_args_option_after_first_directory_is_refused() {
+	mkdir wd app
+	# Read as a directory, '--init' would be made as WRITEDIR and the
+	# option would silently not apply: refused, whatever the option.
+	refused "'--init': options go before the first directory" "$BASE" app --init -- true
+	refused "'--workdir': options go before the first directory" "$BASE" --workdir wd w -- true
+	refused "'-x': options go before the first directory" "$BASE" app -x -- true
+	grep -qF "given as ./-x" "$WORK/err" || flunk "no hint: $(cat "$WORK/err")"
+	# A directory really named so is given as ./NAME.
 	small_layer ./--legacy-mount "dash layer"
-	cfs "$BASE" --legacy-mount w -- cat /who
+	cfs "$BASE" ./--legacy-mount w -- cat /who
 	expect_status 0
 	expect_out "dash layer"
 	expect_empty_err
@@ -273,7 +277,7 @@ test_args_writedir_is_a_layer() {
 	ln -s top link
 	refused "is also a layer" "$BASE" top top -- true
 	refused "is also a layer" "$BASE" top ./top/ -- true
-	refused "is also a layer" "$BASE" top link -- true
+	refused "is a symbolic link" "$BASE" top link -- true
 	refused "is also a layer" "$BASE" top "$BASE/" -- true
 	refused "is also a layer" --legacy-mount "$BASE" top top -- true
 }

@@ -2,10 +2,12 @@
  * 6.8 (no "lowerdir+") and --legacy-mount. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "overlay.h"
@@ -55,21 +57,31 @@ int mount_overlay_legacy(const struct layer_stack *s, const struct writedir *w,
 			    "mount API (6.8+) without --legacy-mount");
 		goto out;
 	}
-	/* nodev, as in overlay.c. */
-	if (mount("overlay", names[s->count], "overlay", MS_NODEV, data.data) <
-	    0) {
+	/* nodev, as in overlay.c. Stacked on our own root, as the new API
+	 * path attaches it: mounting on WRITEDIR and then entering it by
+	 * path would let a user who can rename WRITEDIR's entry send us
+	 * into a host directory instead. */
+	if (mount("overlay", "/", "overlay", MS_NODEV, data.data) < 0) {
 		fail(f, "mount overlay", w->path, errno);
 		hint_overlay_error(f);
 		goto out;
 	}
-	/* The path crosses into the overlay just mounted on WRITEDIR. */
-	if (chdir(w->path) < 0) {
-		fail(f, "mount overlay", w->path, errno);
-		goto out;
+	/* The root's ".." is the only path that crosses into a mount
+	 * stacked on the root: it leads to the overlay's root, by no name
+	 * anyone else can change. */
+	int root = open("/..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct statfs fs;
+	if (root < 0 || fstatfs(root, &fs) < 0) {
+		fail(f, "mount overlay", "enter the new root", errno);
+	} else if (fs.f_type != OVERLAYFS_SUPER_MAGIC) {
+		fail(f, "mount overlay", "enter the new root", EXDEV);
+	} else if (fchdir(root) < 0) {
+		fail(f, "mount overlay", "enter the new root", errno);
+	} else {
+		result = check_writable(root, f);
 	}
-	int root = open(".", O_PATH | O_CLOEXEC);
-	result = root < 0 ? fail(f, "mount overlay", w->path, errno)
-			  : check_writable(root, f);
+	if (root >= 0)
+		close(root);
 out:
 	for (int i = 0; names && i < s->count + 2; i++)
 		free(names[i]);

@@ -206,7 +206,8 @@ int create_overlay(const struct layer_stack *s, const struct writedir *w,
 		return fail(f, "mount overlay", "prepare", errno);
 	for (int i = 0; i < s->count; i++)
 		lower_fds[i] = s->layers[i].fd;
-	int result = build_overlay(s, lower_fds, w, w->fd, w->work_fd, f);
+	int result =
+	    build_overlay(s, lower_fds, w, w->fd, overlay_workdir_fd(w), f);
 	free(lower_fds);
 	return result;
 }
@@ -273,7 +274,7 @@ int *reopen_directories(const struct layer_stack *s, const struct writedir *w,
 		    openat(fds[n - 1], "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		fds[n] = parent_fd < 0
 			     ? -1
-			     : reopen_same(parent_fd, w->work_name, w->work_fd);
+			     : reopen_same(parent_fd, w->lock_name, w->lock_fd);
 		if (parent_fd >= 0)
 			close(parent_fd);
 	}

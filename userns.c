@@ -52,16 +52,15 @@ int check_caller_access(const struct layer_stack *s, const struct writedir *w,
 	for (int i = 0; i < s->count; i++)
 		if (check_access(s->layers[i].path, R_OK | X_OK, f) < 0)
 			return -1;
-	/* The managed workdir, and a missing WRITEDIR, are made in
-	 * WRITEDIR's parent (w->path is canonical and absolute). */
+	/* The lock (and managed work) directory, and a missing WRITEDIR,
+	 * are made in WRITEDIR's parent (w->path is canonical). */
 	const char *slash = strrchr(w->path, '/');
 	char *parent =
 	    strndup(w->path, slash > w->path ? (size_t)(slash - w->path) : 1);
 	int result = 0;
 	if (!parent)
 		result = fail(f, "access", w->path, errno);
-	else if ((w->fd < 0 || !w->work_option) &&
-		 check_access(parent, W_OK | X_OK, f) < 0)
+	else if (check_access(parent, W_OK | X_OK, f) < 0)
 		result = -1;
 	else if (w->fd >= 0 && check_access(w->path, W_OK | X_OK, f) < 0)
 		result = -1;

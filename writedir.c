@@ -1,12 +1,17 @@
-/* writedir.c - WRITEDIR, its lock, and the overlayfs work directory. */
+/* writedir.c - WRITEDIR, its lock, its record, and the overlayfs work
+ * directory.
+ *
+ * WRITEDIR and the directory it lies in may be shared with other local
+ * users (a sticky /tmp): nothing here follows a symlink at WRITEDIR or
+ * its lock, adopts a directory another user made, or resolves a
+ * directory by path once it is open (the janitor.c end of a run checks
+ * device and inode before it removes anything). */
 #include "writedir.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
-#include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,13 +19,11 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "janitor.h"
 #include "layers.h"
-#include "process.h"
 
 /* Splits name into its parent directory and last component, ignoring
  * trailing slashes: "a/b/" gives "a" and "b", "b" gives "." and "b". */
@@ -33,7 +36,7 @@ static int split_path(const char *name, char *parent, char *base,
 	size_t start = length;
 	while (start > 0 && name[start - 1] != '/')
 		start--;
-	if (length - start > NAME_MAX)
+	if (length - start > NAME_MAX || length >= PATH_MAX)
 		return fail(f, "writedir", name, ENAMETOOLONG);
 	memcpy(base, name + start, length - start);
 	base[length - start] = '\0';
@@ -48,43 +51,98 @@ static int split_path(const char *name, char *parent, char *base,
 	return 0;
 }
 
+static int refuse_symlink(struct writedir *w, struct failure *f)
+{
+	fail(f, "writedir", w->name, 0);
+	snprintf(f->detail, sizeof(f->detail), "%s is a symbolic link",
+		 w->name);
+	return add_hint(f, "give the directory itself: container-fs never "
+			   "follows a symlink to WRITEDIR");
+}
+
+/* Refuses a WRITEDIR another user owns in a directory others may write
+ * to: that user may have made it for us to fill (and kept a way in). */
+static int check_owner(struct writedir *w, struct failure *f)
+{
+	struct stat parent;
+	if (fstat(w->fd, &w->own) < 0 || fstat(w->parent_fd, &parent) < 0)
+		return fail(f, "writedir", w->path, errno);
+	bool others_write = (parent.st_mode & S_IWOTH) ||
+			    ((parent.st_mode & S_IWGRP) &&
+			     parent.st_gid != getegid() && parent.st_gid != 0);
+	if (w->own.st_uid == geteuid() || !others_write)
+		return 0;
+	fail(f, "writedir", w->path, 0);
+	snprintf(f->detail, sizeof(f->detail),
+		 "%.4000s belongs to uid %u, in a directory others may write "
+		 "to",
+		 w->path, (unsigned)w->own.st_uid);
+	return add_hint(f, "someone else may have made it for this run: use "
+			   "a WRITEDIR of your own, in a directory only you "
+			   "can write to");
+}
+
+/* Opens --workdir: it must exist; it is never made or removed by us. */
+static int open_work_option(struct writedir *w, struct failure *f)
+{
+	w->work_fd = open(w->work_option,
+			  O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (w->work_fd < 0)
+		return fail(f, "workdir", w->work_option, errno);
+	w->work_path = path_of_fd(w->work_fd);
+	return w->work_path ? 0 : fail(f, "workdir", w->work_option, errno);
+}
+
 int open_writedir(struct writedir *w, const char *name, const char *workdir,
 		  struct failure *f)
 {
-	*w = (struct writedir){.name = name,
-			       .fd = -1,
-			       .parent_fd = -1,
-			       .work_fd = -1,
-			       .janitor_pipe = -1,
-			       .janitor_pid = -1};
-	w->work_option = workdir;
-	if (workdir) {
-		w->work_fd = open(workdir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (w->work_fd < 0)
-			return fail(f, "workdir", workdir, errno);
-		w->work_path = path_of_fd(w->work_fd);
-		if (!w->work_path)
-			return fail(f, "workdir", workdir, errno);
-	}
-
-	w->fd = open(name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (w->fd >= 0) {
-		w->path = path_of_fd(w->fd);
-		return w->path ? 0 : fail(f, "writedir", name, errno);
-	}
-	if (errno != ENOENT || strlen(name) >= PATH_MAX)
-		return fail(f, "writedir", name, errno);
-
-	/* Missing: it is made later, once every check has passed. */
 	char parent[PATH_MAX];
+	*w = WRITEDIR_INIT;
+	w->name = name;
+	w->work_option = workdir;
+	if (workdir && open_work_option(w, f) < 0)
+		return -1;
 	if (split_path(name, parent, w->base, f) < 0)
 		return -1;
+	/* ".", ".." and "/" name no entry of a parent: open them as they
+	 * are (a dot is never a symlink) and find the parent from there. */
+	bool dots = !w->base[0] || strcmp(w->base, ".") == 0 ||
+		    strcmp(w->base, "..") == 0;
+	if (dots) {
+		w->fd = open(name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (w->fd >= 0)
+			w->parent_fd = openat(w->fd, "..",
+					      O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (w->fd < 0 || w->parent_fd < 0)
+			return fail(f, "writedir", name, errno);
+		w->path = path_of_fd(w->fd);
+		snprintf(w->base, sizeof(w->base), "%s",
+			 w->path ? strrchr(w->path, '/') + 1 : "");
+		return w->path ? check_owner(w, f)
+			       : fail(f, "writedir", name, errno);
+	}
 	w->parent_fd = open(parent, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (w->parent_fd < 0) {
 		fail(f, "writedir", name, errno);
 		return add_hint(f, "WRITEDIR is created if missing, but its "
 				   "parent directory must exist");
 	}
+	w->fd = openat(w->parent_fd, w->base,
+		       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (w->fd >= 0) {
+		w->path = path_of_fd(w->fd);
+		return w->path ? check_owner(w, f)
+			       : fail(f, "writedir", name, errno);
+	}
+	struct stat st;
+	if ((errno == ELOOP || errno == ENOTDIR) &&
+	    fstatat(w->parent_fd, w->base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(st.st_mode))
+		return refuse_symlink(w, f);
+	if (errno != ENOENT)
+		return fail(f, "writedir", name, errno);
+
+	/* Missing: it is made later, once every check has passed. */
 	char *parent_path = path_of_fd(w->parent_fd);
 	if (!parent_path)
 		return fail(f, "writedir", name, errno);
@@ -128,6 +186,69 @@ static int check_workdir(struct writedir *w, struct failure *f)
 	return 0;
 }
 
+/* Whether name in dir_fd is one of the mode-0 directories overlayfs
+ * leaves in a work directory ("work", "index") holding nothing but its
+ * own temporary entries ("#..."). One it cannot read (mode 0, without
+ * root) is taken as overlayfs's: no one else makes such a thing. */
+static bool is_overlay_leftover(int dir_fd, const char *name)
+{
+	struct stat st;
+	if ((strcmp(name, "work") != 0 && strcmp(name, "index") != 0) ||
+	    fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISDIR(st.st_mode) || (st.st_mode & 07777) != 0)
+		return false;
+	int fd = openat(dir_fd, name,
+			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == EACCES;
+	DIR *dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return false;
+	}
+	bool leftover = true;
+	struct dirent *entry;
+	while (leftover && (entry = readdir(dir)))
+		leftover = entry->d_name[0] == '.' || entry->d_name[0] == '#';
+	closedir(dir);
+	return leftover;
+}
+
+/* overlayfs takes its work directory as its own and empties what it
+ * finds in work/ there: a --workdir must be empty, or hold only what a
+ * previous run left, or the user's files would be lost. */
+static int check_workdir_contents(struct writedir *w, struct failure *f)
+{
+	if (!w->work_option)
+		return 0;
+	int fd = openat(w->work_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dir = fd < 0 ? NULL : fdopendir(fd);
+	if (!dir) {
+		if (fd >= 0)
+			close(fd);
+		return fail(f, "workdir", w->work_path, errno);
+	}
+	const char *found = NULL;
+	char name[NAME_MAX + 1];
+	struct dirent *entry;
+	while (!found && (entry = readdir(dir))) {
+		if (strcmp(entry->d_name, ".") == 0 ||
+		    strcmp(entry->d_name, "..") == 0 ||
+		    is_overlay_leftover(w->work_fd, entry->d_name))
+			continue;
+		snprintf(name, sizeof(name), "%s", entry->d_name);
+		found = name;
+	}
+	closedir(dir);
+	if (!found)
+		return 0;
+	fail(f, "workdir", w->work_path, 0);
+	snprintf(f->detail, sizeof(f->detail),
+		 "%.3900s is not empty (it holds %s)", w->work_path, found);
+	return add_hint(f, "overlayfs empties its work directory: give an "
+			   "empty one, which container-fs never removes");
+}
+
 /* overlayfs wants the workdir on the very mount WRITEDIR is on, and
  * says so only in the kernel log: check here, and name the fix. */
 static int check_same_mount(struct writedir *w, const struct statx *upper,
@@ -156,94 +277,154 @@ static int check_same_mount(struct writedir *w, const struct statx *upper,
 			w->path);
 }
 
-/* The managed workdir sits next to WRITEDIR and is named for WRITEDIR's
- * inode, so one left behind by a killed run is found and reused by the
- * next run on the same WRITEDIR. Names it; create_workdir makes it. */
-static int name_workdir(struct writedir *w, struct failure *f)
+/* The lock directory sits next to WRITEDIR and is named for WRITEDIR's
+ * inode, so every run on one WRITEDIR, however it was spelled, meets
+ * the same one. Names it; lock_writedir makes it. */
+static int name_lock(struct writedir *w, struct failure *f)
 {
 	struct statx upper;
 	if (statx(w->fd, "", AT_EMPTY_PATH, STATX_INO | STATX_MNT_ID, &upper) <
 	    0)
 		return fail(f, "writedir", w->path, errno);
-	if (w->work_option)
-		return check_same_mount(w, &upper, w->work_fd, f);
-	if (w->parent_fd < 0) {
-		w->parent_fd =
-		    openat(w->fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (w->parent_fd < 0)
-			return fail(f, "workdir", w->path, errno);
-	}
-	if (check_same_mount(w, &upper, w->parent_fd, f) < 0)
+	if (check_same_mount(w, &upper,
+			     w->work_option ? w->work_fd : w->parent_fd, f) < 0)
 		return -1;
-	snprintf(w->work_name, sizeof(w->work_name), ".container-fs-work.%llu",
+	snprintf(w->lock_name, sizeof(w->lock_name), ".container-fs-work.%llu",
 		 (unsigned long long)upper.stx_ino);
 	return 0;
 }
 
-int create_workdir(struct writedir *w, struct failure *f)
+/* Makes WRITEDIR, private to its owner (the container's root may leave
+ * setuid files and device nodes in it), and checks the directory now
+ * at that name is the one we made. */
+static int create_writedir(struct writedir *w, struct failure *f)
 {
-	if (w->work_option)
-		return 0;
-	if (mkdirat(w->parent_fd, w->work_name, 0700) < 0 && errno != EEXIST)
+	if (mkdirat(w->parent_fd, w->base, 0700) < 0)
+		return fail(f, "writedir", w->path, errno);
+	w->created = true;
+	w->fd = openat(w->parent_fd, w->base,
+		       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (w->fd < 0 || fstat(w->fd, &w->own) < 0)
+		return fail(f, "writedir", w->path, errno);
+	if (w->own.st_uid != geteuid())
+		return fail(f, "writedir", w->path, EEXIST);
+	return 0;
+}
+
+int prepare_writedir(struct writedir *w, struct failure *f)
+{
+	if (check_workdir(w, f) < 0 || check_filesystem(w, f) < 0 ||
+	    check_workdir_contents(w, f) < 0)
+		return -1;
+	if (w->fd < 0 && create_writedir(w, f) < 0)
+		return -1;
+	return name_lock(w, f);
+}
+
+static int refuse_in_use(struct writedir *w, struct failure *f)
+{
+	fail(f, "writedir", w->path, 0);
+	snprintf(f->detail, sizeof(f->detail),
+		 "%s is in use by another container-fs", w->path);
+	return add_hint(f, "give each running container its own WRITEDIR");
+}
+
+static int refuse_foreign_lock(struct writedir *w, const char *problem,
+			       struct failure *f)
+{
+	fail(f, "writedir", w->path, 0);
+	snprintf(f->detail, sizeof(f->detail), "%.3900s/../%s %s", w->path,
+		 w->lock_name, problem);
+	return add_hint(f, "container-fs did not make it: remove it, and keep "
+			   "WRITEDIR in a directory only you can write to");
+}
+
+/* The lock directory, made fresh. One already there is ours only if it
+ * is a directory we own (a killed run's, which the janitor could not
+ * remove yet): then, once flocked, it is emptied and used. Anything
+ * else was planted and is refused, never adopted. */
+static int make_lock(struct writedir *w, struct failure *f)
+{
+	bool fresh = mkdirat(w->parent_fd, w->lock_name, 0700) == 0;
+	if (!fresh && errno != EEXIST)
 		goto failed;
-	w->work_fd = openat(w->parent_fd, w->work_name,
-			    O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (w->work_fd >= 0)
-		return 0;
+	w->lock_fd = openat(w->parent_fd, w->lock_name,
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (w->lock_fd < 0 && (errno == ELOOP || errno == ENOTDIR))
+		return refuse_foreign_lock(w, "is not a directory", f);
+	struct stat st;
+	if (w->lock_fd < 0 || fstat(w->lock_fd, &st) < 0)
+		goto failed;
+	if (st.st_uid != geteuid())
+		return refuse_foreign_lock(w, "belongs to another user", f);
+	if (flock(w->lock_fd, LOCK_EX | LOCK_NB) < 0)
+		return errno == EWOULDBLOCK
+			   ? refuse_in_use(w, f)
+			   : fail(f, "writedir", w->path, errno);
+	if (!fresh) {
+		empty_directory(w->lock_fd, 4);
+		if (fchmod(w->lock_fd, 0700) < 0)
+			goto failed;
+	}
+	__atomic_store_n(&w->lock_ino, (unsigned long long)st.st_ino,
+			 __ATOMIC_RELEASE);
+	return 0;
 failed:
-	fail(f, "workdir", w->work_name, errno);
-	snprintf(f->detail, sizeof(f->detail), "%s/../%s", w->path,
-		 w->work_name);
+	fail(f, "workdir", w->lock_name, errno);
+	snprintf(f->detail, sizeof(f->detail), "%.3900s/../%s", w->path,
+		 w->lock_name);
 	return add_hint(f, "the directory containing WRITEDIR must be "
-			   "writable, or give --workdir");
+			   "writable");
 }
 
 /*
- * overlayfs marks an opaque directory (one deleted and made again, hiding
- * the layers' copy) with an xattr: trusted.overlay.opaque when mounted by
- * root, user.overlay.opaque with userxattr, as in a user namespace. A
- * mount of one kind does not see the other's marks, so a WRITEDIR used
- * first without root and then with sudo, or the other way round, would
- * bring deleted directories back. The first run records the kind on
- * WRITEDIR; root follows it (it may use user.* too), and a run without
- * root refuses a WRITEDIR marked by root (it cannot read trusted.*).
+ * WRITEDIR's record: whether overlayfs keeps its marks (opaque
+ * directories: deleted, then made again) in trusted.overlay.* (mounted
+ * by root) or user.overlay.* (userxattr, as in a user namespace). A
+ * mount of one kind does not see the other's marks, so mixing them
+ * would bring deleted directories back. The first run records its kind;
+ * root follows a user.* WRITEDIR (it may use user.* too), and a run
+ * without root refuses a root one (it cannot read trusted.*).
+ *
+ * The record is an xattr in overlayfs's own namespace of the kind it
+ * records: overlayfs hides those from the container and refuses to
+ * change them, so the container, root over WRITEDIR, cannot rewrite it.
+ * Root reads the trusted one first: a user.* one on a root WRITEDIR can
+ * only have been forged from inside.
  */
-#define MARKS_XATTR "user.container-fs.overlay-marks"
+#define RECORD_TRUSTED "trusted.overlay.container-fs"
+#define RECORD_USER    "user.overlay.container-fs"
+#define RECORD_VERSION "1"
+/* Before the record: a plain xattr the container could change. Still
+ * read once (and replaced), and still set on root WRITEDIRs, as a hint
+ * to runs without root, which cannot read trusted.*. */
+#define OLD_MARKS "user.container-fs.overlay-marks"
 
-static int choose_overlay_marks(struct writedir *w, bool userns,
-				struct failure *f)
+/* Reads xattr name into value; 1 if present, 0 if absent (or the
+ * filesystem has no such xattrs), -1 on error. */
+static int read_xattr(int fd, const char *name, char *value, size_t size)
 {
-	char kind[16];
-	ssize_t n = fgetxattr(w->fd, MARKS_XATTR, kind, sizeof(kind) - 1);
-	w->userxattr = userns;
-	/* Without user.* xattrs (tmpfs before 6.6, some network
-	 * filesystems) nothing can be recorded; a user namespace cannot
-	 * mount an overlay there anyway. */
-	if (n < 0 && errno == EOPNOTSUPP)
-		return 0;
-	if (n < 0 && errno == ENODATA) { /* the first run records its kind */
-		const char *ours = userns ? "user" : "trusted";
-		if (fsetxattr(w->fd, MARKS_XATTR, ours, strlen(ours),
-			      XATTR_CREATE) < 0)
-			return fail(f, "writedir", w->path, errno);
-		return 0;
-	}
-	if (n < 0 && errno != ERANGE) /* ERANGE: longer than any we know */
-		return fail(f, "writedir", w->path, errno);
-	kind[n < 0 ? 0 : n] = '\0';
-	if (strcmp(kind, "user") == 0) {
-		w->userxattr = true;
-		return 0;
-	}
-	if (strcmp(kind, "trusted") == 0 && !userns)
-		return 0;
+	ssize_t n = fgetxattr(fd, name, value, size - 1);
+	if (n < 0 && errno == ERANGE) /* longer than any we write */
+		n = 0;
+	if (n < 0)
+		return errno == ENODATA || errno == EOPNOTSUPP ? 0 : -1;
+	value[n] = '\0';
+	return 1;
+}
+
+static int refuse_record(struct writedir *w, const char *name,
+			 const char *value, struct failure *f)
+{
 	fail(f, "writedir", w->path, 0);
-	if (strcmp(kind, "trusted") != 0) {
-		snprintf(f->detail, sizeof(f->detail),
-			 "%.3900s: unknown %s \"%s\"", w->path, MARKS_XATTR,
-			 kind);
-		return -1;
-	}
+	snprintf(f->detail, sizeof(f->detail), "%.3900s: unknown %s \"%.32s\"",
+		 w->path, name, value);
+	return -1;
+}
+
+static int refuse_root_writedir(struct writedir *w, struct failure *f)
+{
+	fail(f, "writedir", w->path, 0);
 	snprintf(f->detail, sizeof(f->detail),
 		 "%.3900s was written by container-fs as root", w->path);
 	return add_hint(f, "its deleted directories are marked in trusted.* "
@@ -252,161 +433,101 @@ static int choose_overlay_marks(struct writedir *w, bool userns,
 			   "use a new WRITEDIR");
 }
 
-int prepare_writedir(struct writedir *w, bool userns, struct failure *f)
+static int write_record(struct writedir *w, bool user, struct failure *f)
 {
-	if (check_workdir(w, f) < 0 || check_filesystem(w, f) < 0)
-		return -1;
-	if (w->fd < 0) {
-		if (mkdirat(w->parent_fd, w->base, 0755) < 0)
-			return fail(f, "writedir", w->path, errno);
-		w->created = true;
-		w->fd = openat(w->parent_fd, w->base,
-			       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (w->fd < 0)
-			return fail(f, "writedir", w->path, errno);
-	}
-	/* The lock lives on our open file: the kernel drops it when we and
-	 * the container are gone, however we end. */
-	if (flock(w->fd, LOCK_EX | LOCK_NB) < 0) {
-		fail(f, "writedir", w->path, 0);
-		snprintf(f->detail, sizeof(f->detail),
-			 "%s is in use by another container-fs", w->path);
-		return add_hint(f, "give each running container its own "
-				   "WRITEDIR");
-	}
-	if (choose_overlay_marks(w, userns, f) < 0)
-		return -1;
-	return name_workdir(w, f);
-}
-
-/* Removes name below parent, recursing at most depth levels: our own
- * directories only ever hold overlayfs's few work entries. Reads them
- * with getdents64 into a buffer on the stack, not with opendir: the
- * janitor runs this in memory it shares with a process that may have
- * been killed in the middle of malloc. */
-static void remove_tree(int parent, const char *name, int depth)
-{
-	if (unlinkat(parent, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
-		return;
-	if (errno == ENOTDIR) {
-		unlinkat(parent, name, 0);
-		return;
-	}
-	if ((errno != ENOTEMPTY && errno != EEXIST) || depth == 0)
-		return;
-	int fd = openat(parent, name,
-			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	/* overlayfs makes work/work with mode 0: without root (rootless)
-	 * we must give ourselves the right to read it first. */
-	if (fd < 0 && errno == EACCES &&
-	    fchmodat(parent, name, 0700, AT_SYMLINK_NOFOLLOW) == 0)
-		fd = openat(parent, name,
-			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	char buffer[1024] __attribute__((aligned(8)));
-	ssize_t length;
-	while ((length = getdents64(fd, buffer, sizeof(buffer))) > 0) {
-		for (ssize_t at = 0; at < length;) {
-			struct dirent64 *entry = (void *)(buffer + at);
-			at += entry->d_reclen;
-			if (strcmp(entry->d_name, ".") != 0 &&
-			    strcmp(entry->d_name, "..") != 0)
-				remove_tree(fd, entry->d_name, depth - 1);
-		}
-	}
-	close(fd);
-	unlinkat(parent, name, AT_REMOVEDIR);
-}
-
-/* The janitor's whole life. It shares our memory (CLONE_VM) and reads
- * only fields of w that are set before it starts and never change, and
- * it calls nothing that allocates. Its fds: 0 the pipe, 1 its own open
- * file of WRITEDIR (a lock on the parent's would be the parent's lock),
- * 2 the directory holding the workdir; nothing else, not even the
- * terminal. */
-static int run_janitor(void *arg)
-{
-	const struct writedir *w = arg;
-	const char *created = w->created ? w->base : NULL;
-	/* Ctrl-C or a kill of our process group must not stop it. */
-	sigset_t all;
-	sigfillset(&all);
-	sigprocmask(SIG_SETMASK, &all, NULL);
-	int lock_fd = openat(w->fd, ".", O_RDONLY | O_DIRECTORY);
-	if (lock_fd < 0 || dup2(w->janitor_reader, 0) < 0 ||
-	    dup2(lock_fd, 1) < 0 || dup2(w->parent_fd, 2) < 0 ||
-	    syscall(SYS_close_range, 3, ~0U, 0) < 0)
-		_exit(1);
-	/* container-fs writes 'r' once COMMAND runs (its WRITEDIR is then
-	 * the user's to keep), and 'd' once it has cleaned up itself. */
-	char byte = 0;
-	ssize_t n;
-	while ((n = read(0, &byte, 1)) == 1 || (n < 0 && errno == EINTR)) {
-		if (n == 1 && byte == 'd')
-			_exit(0);
-		if (n == 1 && byte == 'r')
-			created = NULL;
-	}
-	/* container-fs died. Its container holds the lock until it execs
-	 * or dies; a later run holds it while it uses the workdir. */
-	if (flock(1, LOCK_EX) < 0)
-		_exit(1);
-	remove_tree(2, w->work_name, 4);
-	/* A WRITEDIR this run created for a COMMAND that never ran: rmdir
-	 * removes it only while empty, and only if the name is still our
-	 * directory. */
-	struct stat ours, named;
-	if (created && fstat(1, &ours) == 0 &&
-	    fstatat(2, created, &named, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    ours.st_dev == named.st_dev && ours.st_ino == named.st_ino)
-		unlinkat(2, created, AT_REMOVEDIR);
-	_exit(0);
-}
-
-int start_janitor(struct writedir *w, struct failure *f)
-{
-	if (!w->work_name[0])
-		return 0; /* --workdir: the user's, not ours to remove */
-	int pipe_fds[2];
-	if (pipe2(pipe_fds, O_CLOEXEC) < 0)
-		return fail(f, "janitor", "pipe", errno);
-	w->janitor_reader = pipe_fds[0];
-	/* Sharing memory makes it cheap to start: nothing is copied. */
-	pid_t pid = start_process(run_janitor, w, CLONE_VM, 64 * 1024,
-				  &w->janitor_stack);
-	close(pipe_fds[0]);
-	if (pid < 0) {
-		close(pipe_fds[1]);
-		return fail(f, "janitor", "clone", errno);
-	}
-	w->janitor_pipe = pipe_fds[1];
-	w->janitor_pid = pid;
+	const char *name = user ? RECORD_USER : RECORD_TRUSTED;
+	if (fsetxattr(w->fd, name, RECORD_VERSION, strlen(RECORD_VERSION), 0) <
+	    0)
+		return errno == EOPNOTSUPP && user
+			   ? 0 /* nowhere to keep it (tmpfs before 6.6) */
+			   : fail(f, "writedir", w->path, errno);
+	if (user)
+		return fremovexattr(w->fd, OLD_MARKS) == 0 ||
+			       errno == ENODATA || errno == EOPNOTSUPP
+			   ? 0
+			   : fail(f, "writedir", w->path, errno);
+	fsetxattr(w->fd, OLD_MARKS, "trusted", 7, 0); /* a hint: see above */
 	return 0;
 }
 
-void tell_janitor_command_ran(struct writedir *w)
+static int choose_overlay_marks(struct writedir *w, bool userns,
+				struct failure *f)
 {
-	if (w->janitor_pid >= 0)
-		write_all(w->janitor_pipe, "r", 1);
+	char value[64];
+	int found = 0;
+	/* Only root outside a user namespace reads trusted.*. */
+	if (!userns &&
+	    (found = read_xattr(w->fd, RECORD_TRUSTED, value, sizeof(value))))
+		w->userxattr = false;
+	else if (found >= 0 &&
+		 (found = read_xattr(w->fd, RECORD_USER, value, sizeof(value))))
+		w->userxattr = true;
+	if (found < 0)
+		return fail(f, "writedir", w->path, errno);
+	if (found)
+		return strcmp(value, RECORD_VERSION) == 0
+			   ? 0
+			   : refuse_record(
+				 w, w->userxattr ? RECORD_USER : RECORD_TRUSTED,
+				 value, f);
+	/* No record yet: the old mark, or this run's kind. */
+	w->userxattr = userns;
+	found = read_xattr(w->fd, OLD_MARKS, value, sizeof(value));
+	if (found < 0)
+		return fail(f, "writedir", w->path, errno);
+	if (found && strcmp(value, "user") == 0)
+		w->userxattr = true;
+	else if (found && strcmp(value, "trusted") == 0 && userns)
+		return refuse_root_writedir(w, f);
+	else if (found && strcmp(value, "trusted") != 0)
+		return refuse_record(w, OLD_MARKS, value, f);
+	return write_record(w, w->userxattr, f);
 }
 
-void stop_janitor(struct writedir *w)
+int lock_writedir(struct writedir *w, bool userns, struct failure *f)
 {
-	if (w->janitor_pid < 0)
-		return;
-	write_all(w->janitor_pipe, "d", 1);
-	close(w->janitor_pipe);
-	waitpid(w->janitor_pid, NULL, 0);
-	free_stack(&w->janitor_stack);
+	if (make_lock(w, f) < 0)
+		return -1;
+	w->locked = true;
+	/* Two runs given one --workdir for different WRITEDIRs would share
+	 * overlayfs's work directory. */
+	if (w->work_option && flock(w->work_fd, LOCK_EX | LOCK_NB) < 0)
+		return errno == EWOULDBLOCK
+			   ? refuse_in_use(w, f)
+			   : fail(f, "workdir", w->path, errno);
+	return choose_overlay_marks(w, userns, f);
+}
+
+int open_writedir_for_run(struct writedir *w, int top_layer_fd,
+			  struct failure *f)
+{
+	struct stat top;
+	if (fstat(top_layer_fd, &top) < 0)
+		return fail(f, "writedir", w->path, errno);
+	if ((top.st_mode & 07777) == (w->own.st_mode & 07777))
+		return 0;
+	if (fchmod(w->fd, top.st_mode & 07777) < 0)
+		return fail(f, "writedir", w->path, errno);
+	return 0;
+}
+
+int overlay_workdir_fd(const struct writedir *w)
+{
+	return w->work_option ? w->work_fd : w->lock_fd;
 }
 
 void release_writedir(struct writedir *w, bool command_ran)
 {
-	if (w->work_name[0])
-		remove_tree(w->parent_fd, w->work_name, 4);
-	if (w->created && !command_ran)
-		remove_tree(w->parent_fd, w->base, 4);
+	if (w->locked)
+		clean_up_writedir(w, w->fd, w->parent_fd, w->lock_fd,
+				  w->created && !command_ran);
+	else if (w->created && faccessat(w->parent_fd, w->lock_name, F_OK,
+					 AT_SYMLINK_NOFOLLOW) < 0)
+		/* Refused before the lock was ours: unless another run holds
+		 * it (and may be using WRITEDIR), the empty WRITEDIR goes. */
+		remove_directory(w->parent_fd, w->base, &w->own, 1);
+	if (w->lock_fd >= 0)
+		close(w->lock_fd);
 	if (w->work_fd >= 0)
 		close(w->work_fd);
 	if (w->fd >= 0)

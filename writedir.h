@@ -1,9 +1,11 @@
-/* writedir.h - WRITEDIR, its lock, and the overlayfs work directory. */
+/* writedir.h - WRITEDIR, its lock, its record, and the overlayfs work
+ * directory. */
 #ifndef CONTAINER_FS_WRITEDIR_H
 #define CONTAINER_FS_WRITEDIR_H
 
 #include <limits.h>
 #include <stdbool.h>
+#include <sys/stat.h>
 
 #include "process.h"
 #include "utils.h"
@@ -11,16 +13,25 @@
 struct writedir {
 	const char *name; /* as the user gave it, for messages */
 	char *path;	  /* canonical, even before it exists */
-	int fd;		  /* the directory, flock'ed while we run */
+	int fd;		  /* the directory itself, O_RDONLY */
 	int parent_fd;	  /* where WRITEDIR and the managed workdir live */
 	char base[NAME_MAX + 1];
-	bool created;	/* by this run: removed again if COMMAND never ran */
-	bool userxattr; /* its overlay marks are user.overlay.* (see below) */
+	bool created;	 /* by this run: removed again if COMMAND never ran */
+	bool locked;	 /* the lock is ours: the end of the run is ours */
+	bool userxattr;	 /* its overlay marks are user.overlay.* (see below) */
+	struct stat own; /* its own mode and owner, given back after a run */
+
+	/* The lock: a directory next to WRITEDIR, named for its inode, that
+	 * each run makes afresh (mode 0700) and flocks; unless --workdir is
+	 * given it is also overlayfs's work directory. */
+	char lock_name[64];
+	int lock_fd; /* O_RDONLY, flock'ed while we run */
+	/* Its inode once ours, stored atomically: the janitor reads it. */
+	unsigned long long lock_ino;
 
 	const char *work_option; /* --workdir, or NULL */
 	char *work_path;	 /* canonical, for --workdir only */
-	int work_fd;
-	char work_name[64]; /* the managed workdir's name in parent_fd */
+	int work_fd;		 /* --workdir's, O_RDONLY, flock'ed too */
 
 	int janitor_pipe;   /* write end; closing it without a byte = we died */
 	int janitor_reader; /* read end, the janitor's stdin */
@@ -28,37 +39,48 @@ struct writedir {
 	struct stack janitor_stack;
 };
 
-/* Finds WRITEDIR without creating it: opens it if it exists, else opens
- * its parent, which must exist. Also opens --workdir. 0 or -1. */
+/* Nothing open yet: release_writedir after an early refusal closes
+ * nothing. */
+#define WRITEDIR_INIT                                                          \
+	((struct writedir){.fd = -1,                                           \
+			   .parent_fd = -1,                                    \
+			   .lock_fd = -1,                                      \
+			   .work_fd = -1,                                      \
+			   .janitor_pipe = -1,                                 \
+			   .janitor_pid = -1})
+
+/* Finds WRITEDIR without creating it: opens it if it exists (never
+ * through a symlink, never one another user planted where others may
+ * write), else opens its parent, which must exist. Also opens
+ * --workdir. 0 or -1. */
 int open_writedir(struct writedir *w, const char *name, const char *workdir,
 		  struct failure *f);
 
-/* Creates WRITEDIR if missing, refuses filesystems overlayfs cannot
- * write to, locks it so a second container-fs is refused, decides which
- * xattrs hold its overlay marks (userns: the overlay is mounted in a user
- * namespace), and names the managed workdir. Call after check_overlaps.
- * 0 or -1. */
-int prepare_writedir(struct writedir *w, bool userns, struct failure *f);
+/* Creates WRITEDIR (mode 0700) if missing, refuses filesystems
+ * overlayfs cannot write to and a --workdir holding anything but
+ * overlayfs's own, and names the managed workdir. Call after
+ * check_overlaps. 0 or -1. */
+int prepare_writedir(struct writedir *w, struct failure *f);
 
-/* Makes the managed workdir: only once the janitor runs, so a SIGKILL
- * at any moment leaves none behind. 0 or -1. */
-int create_workdir(struct writedir *w, struct failure *f);
+/* Takes WRITEDIR's lock, so a second container-fs on it is refused: it
+ * makes the lock directory, fresh and only ours (only once the janitor
+ * runs, so a SIGKILL at any moment leaves none behind), and flocks it
+ * and --workdir. Then reads or writes WRITEDIR's record: which xattrs
+ * hold its overlay marks (userns: the overlay is mounted in a user
+ * namespace). 0 or -1. */
+int lock_writedir(struct writedir *w, bool userns, struct failure *f);
 
-/* Starts the janitor: a small process that removes the managed workdir
- * if container-fs itself is killed (SIGKILL leaves no chance to clean
- * up). It waits on a pipe and, once we are gone, for the WRITEDIR lock,
- * so it never touches a workdir another run is using. 0 or -1. */
-int start_janitor(struct writedir *w, struct failure *f);
+/* Gives WRITEDIR, the container's "/", the mode of the top layer's root
+ * while the container runs: users inside need to reach "/" however
+ * private WRITEDIR is kept. 0 or -1. */
+int open_writedir_for_run(struct writedir *w, int top_layer_fd,
+			  struct failure *f);
 
-/* Removes the managed workdir and, when COMMAND never ran, a WRITEDIR
- * this run created. Closes everything and so drops the lock. */
+/* The fd overlayfs gets as its work directory. */
+int overlay_workdir_fd(const struct writedir *w);
+
+/* The end of a run (clean_up_writedir), then closes everything, which
+ * drops the lock. */
 void release_writedir(struct writedir *w, bool command_ran);
-
-/* Tells the janitor COMMAND runs: a WRITEDIR this run created is kept
- * even if container-fs is killed. */
-void tell_janitor_command_ran(struct writedir *w);
-
-/* Tells the janitor the workdir is gone and reaps it. */
-void stop_janitor(struct writedir *w);
 
 #endif

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <sched.h>
 #include <signal.h>
@@ -82,6 +83,21 @@ static int make_socket(const char *path)
 	return 0;
 }
 
+/* Swaps the names a and b (renameat2 RENAME_EXCHANGE) over and over for
+ * seconds: a racing renamer, as a local user who may rename entries in
+ * WRITEDIR's directory would run one. */
+static int swap_names(const char *a, const char *b, const char *seconds)
+{
+	time_t end = time(NULL) + atoi(seconds);
+	long swaps = 0;
+	while (time(NULL) < end)
+		if (syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b,
+			    2 /* RENAME_EXCHANGE */) == 0)
+			swaps++;
+	printf("%ld swaps\n", swaps);
+	return swaps > 0 ? 0 : 1;
+}
+
 /* Becomes uid:gid and runs argv. */
 static int run_as(const char *uid, char **argv)
 {
@@ -138,6 +154,8 @@ int main(int argc, char **argv)
 		return clone_namespaces();
 	if (strcmp(what, "make-socket") == 0 && argc > 2)
 		return make_socket(argv[2]);
+	if (strcmp(what, "swap") == 0 && argc > 4)
+		return swap_names(argv[2], argv[3], argv[4]);
 	/* Run on the host too: busybox and Debian's base lack setfattr. */
 	if (strcmp(what, "set-xattr") == 0 && argc > 4)
 		return setxattr(argv[2], argv[3], argv[4], strlen(argv[4]), 0) <
@@ -146,7 +164,7 @@ int main(int argc, char **argv)
 			   : 0;
 	fprintf(stderr, "usage: probe fds|segv|abort|wait-signal|ids|"
 			"as-user UID PROGRAM...|chroot-escape PATH|"
-			"clone-namespaces|make-socket PATH|"
+			"clone-namespaces|make-socket PATH|swap A B SECONDS|"
 			"set-xattr PATH NAME VALUE\n");
 	return 2;
 }

@@ -235,10 +235,10 @@ test_security_hostile_paths() {
 	expect_out from-layer
 	expect_file upper/written
 	expect_no_file victim/written
-	# A leading "-" after the first directory is a directory, not an option.
+	# Directories named like options, given as ./NAME.
 	mkdir -p -- -layer/etc
 	echo dash >-layer/etc/who
-	cfs "$BASE" -layer -upper -- cat /etc/who
+	cfs "$BASE" ./-layer ./-upper -- cat /etc/who
 	expect_status 0
 	expect_out dash
 	expect_file ./-upper
@@ -322,4 +322,18 @@ test_security_paths_over_the_limits() {
 	expect_status 125
 	expect_error "File name too long"
 	expect_no_file upper
+}
+
+test_security_dev_nodes_are_read_only_binds() {
+	# The six nodes are binds of the host's: chmod or chown inside would
+	# change the host's node. They are read-only binds, and still work.
+	local before
+	before=$(stat -c '%a %u %g' /dev/zero /dev/null /dev/tty)
+	run_in 'chmod 666 /dev/zero 2>&1; chown 0 /dev/null 2>&1; touch /dev/tty 2>&1; echo x >/dev/null && head -c 3 /dev/zero | od -An -tx1 && head -c 1 /dev/urandom | wc -c'
+	expect_status 0
+	expect_true "a node changed: $(cat out)" [ "$(grep -c 'Read-only file system\|Operation not permitted' out)" -ge 3 ]
+	expect_out_has " 00 00 00"
+	expect_true "/dev/urandom unreadable: $(cat out)" [ "$(tail -1 out)" = 1 ]
+	expect_true "host nodes changed" [ "$(stat -c '%a %u %g' /dev/zero /dev/null /dev/tty)" = "$before" ]
+	[ "$ROOTLESS" = 1 ] || expect_true "not read-only: $(cat out)" [ "$(grep -c 'Read-only file system' out)" -ge 3 ]
 }

@@ -1,0 +1,226 @@
+/* janitor.c - removing what a run made (the lock and work directory, a
+ * WRITEDIR COMMAND never ran in) and giving WRITEDIR back its own mode
+ * and owner: by container-fs at the end of a run or, if it is killed,
+ * by the janitor.
+ *
+ * Everything here may run in the janitor, which shares memory with a
+ * process that may have died in the middle of malloc: no allocation, no
+ * stdio, directories read with getdents64 into the stack. */
+#include "janitor.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "process.h"
+
+#define WRITEDIR_DEPTH 16 /* mount points and volume targets setup made */
+#define LOCK_DEPTH     4  /* overlayfs's work/work and index */
+
+/* Removes name in parent: a file at once, a directory once emptied. */
+static void remove_entry(int parent, const char *name, int depth)
+{
+	if (unlinkat(parent, name, 0) == 0 || errno == ENOENT ||
+	    (errno != EISDIR && errno != EPERM) || depth < 0)
+		return;
+	int fd = openat(parent, name,
+			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/* overlayfs makes work/work with mode 0: without root (rootless)
+	 * we must give ourselves the right to read it first. */
+	if (fd < 0 && errno == EACCES &&
+	    fchmodat(parent, name, 0700, AT_SYMLINK_NOFOLLOW) == 0)
+		fd = openat(parent, name,
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	empty_directory(fd, depth);
+	close(fd);
+	unlinkat(parent, name, AT_REMOVEDIR);
+}
+
+void empty_directory(int fd, int depth)
+{
+	char buffer[1024] __attribute__((aligned(8)));
+	ssize_t length;
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return;
+	while ((length = getdents64(fd, buffer, sizeof(buffer))) > 0) {
+		for (ssize_t at = 0; at < length;) {
+			struct dirent64 *entry = (void *)(buffer + at);
+			at += entry->d_reclen;
+			if (strcmp(entry->d_name, ".") != 0 &&
+			    strcmp(entry->d_name, "..") != 0)
+				remove_entry(fd, entry->d_name, depth - 1);
+		}
+	}
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+void remove_directory(int parent_fd, const char *name,
+		      const struct stat *expected, int depth)
+{
+	struct stat st;
+	if (fstatat(parent_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !same_file(&st, expected))
+		return;
+	if (depth > 1) {
+		int fd =
+		    openat(parent_fd, name,
+			   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			return;
+		if (fstat(fd, &st) == 0 && same_file(&st, expected))
+			empty_directory(fd, depth);
+		close(fd);
+	}
+	unlinkat(parent_fd, name, AT_REMOVEDIR);
+}
+
+/* The container's root may have changed "/" (chmod, chown): WRITEDIR
+ * gets the mode and owner it had before the run. Owner first: chown
+ * may clear mode bits. */
+static void restore_writedir(const struct writedir *w, int writedir_fd)
+{
+	struct stat now;
+	if (fstat(writedir_fd, &now) < 0 || !same_file(&now, &w->own))
+		return;
+	if (now.st_uid != w->own.st_uid || now.st_gid != w->own.st_gid)
+		fchown(writedir_fd, w->own.st_uid, w->own.st_gid);
+	fchmod(writedir_fd, w->own.st_mode & 07777);
+}
+
+void clean_up_writedir(const struct writedir *w, int writedir_fd, int parent_fd,
+		       int lock_fd, bool remove_created)
+{
+	struct stat lock;
+	if (remove_created)
+		remove_directory(parent_fd, w->base, &w->own, WRITEDIR_DEPTH);
+	else
+		restore_writedir(w, writedir_fd);
+	if (fstat(lock_fd, &lock) == 0)
+		remove_directory(parent_fd, w->lock_name, &lock, LOCK_DEPTH);
+}
+
+/* Takes WRITEDIR's lock as a run does, waiting for whoever holds it
+ * (our own container, until it execs or dies, or a later run). Returns
+ * the lock directory's fd, flocked and still in place, or -1. */
+static int wait_for_lock(const struct writedir *w, int parent_fd)
+{
+	for (int tries = 0; tries < 100; tries++) {
+		int fd =
+		    openat(parent_fd, w->lock_name,
+			   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT &&
+		    mkdirat(parent_fd, w->lock_name, 0700) == 0)
+			continue;
+		if (fd < 0)
+			return -1;
+		struct stat held, named;
+		if (fstat(fd, &held) < 0 || held.st_uid != geteuid() ||
+		    flock(fd, LOCK_EX) < 0) {
+			close(fd);
+			return -1;
+		}
+		/* Removed by the run that held it: take the next one. */
+		if (fstatat(parent_fd, w->lock_name, &named,
+			    AT_SYMLINK_NOFOLLOW) == 0 &&
+		    same_file(&named, &held))
+			return fd;
+		close(fd);
+	}
+	return -1;
+}
+
+/* The janitor's whole life. It shares our memory (CLONE_VM), reads
+ * fields of w that are set before it starts and never change (and
+ * lock_ino, stored atomically), and calls nothing that allocates. Its
+ * fds: 0 the pipe, 1 WRITEDIR, 2 the directory holding it and the lock;
+ * nothing else, not even the terminal. */
+static int run_janitor(void *arg)
+{
+	const struct writedir *w = arg;
+	bool remove_created = w->created;
+	/* Ctrl-C or a kill of our process group must not stop it. */
+	sigset_t all;
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	if (dup2(w->janitor_reader, 0) < 0 || dup2(w->fd, 1) < 0 ||
+	    dup2(w->parent_fd, 2) < 0 ||
+	    syscall(SYS_close_range, 3, ~0U, 0) < 0)
+		_exit(1);
+	/* container-fs writes 'r' once COMMAND runs (its WRITEDIR is then
+	 * the user's to keep), and 'd' once it has cleaned up itself. */
+	char byte = 0;
+	ssize_t n;
+	while ((n = read(0, &byte, 1)) == 1 || (n < 0 && errno == EINTR)) {
+		if (n == 1 && byte == 'd')
+			_exit(0);
+		if (n == 1 && byte == 'r')
+			remove_created = false;
+	}
+	/* container-fs died. */
+	int lock_fd = wait_for_lock(w, 2);
+	if (lock_fd < 0)
+		_exit(1);
+	struct stat lock;
+	if (fstat(lock_fd, &lock) == 0 &&
+	    (unsigned long long)lock.st_ino ==
+		__atomic_load_n(&w->lock_ino, __ATOMIC_ACQUIRE)) {
+		clean_up_writedir(w, 1, 2, lock_fd, remove_created);
+		_exit(0);
+	}
+	/* Killed before it held the lock, so another run may have used
+	 * WRITEDIR since: a WRITEDIR made for this run goes only if still
+	 * empty. The lock directory is ours now (made or emptied). */
+	if (remove_created)
+		remove_directory(2, w->base, &w->own, 1);
+	remove_directory(2, w->lock_name, &lock, LOCK_DEPTH);
+	_exit(0);
+}
+
+int start_janitor(struct writedir *w, struct failure *f)
+{
+	int pipe_fds[2];
+	if (pipe2(pipe_fds, O_CLOEXEC) < 0)
+		return fail(f, "janitor", "pipe", errno);
+	w->janitor_reader = pipe_fds[0];
+	/* Sharing memory makes it cheap to start: nothing is copied. */
+	pid_t pid = start_process(run_janitor, w, CLONE_VM, 64 * 1024,
+				  &w->janitor_stack);
+	close(pipe_fds[0]);
+	if (pid < 0) {
+		close(pipe_fds[1]);
+		return fail(f, "janitor", "clone", errno);
+	}
+	w->janitor_pipe = pipe_fds[1];
+	w->janitor_pid = pid;
+	return 0;
+}
+
+void tell_janitor_command_ran(struct writedir *w)
+{
+	if (w->janitor_pid >= 0)
+		write_all(w->janitor_pipe, "r", 1);
+}
+
+void stop_janitor(struct writedir *w)
+{
+	if (w->janitor_pid < 0)
+		return;
+	write_all(w->janitor_pipe, "d", 1);
+	close(w->janitor_pipe);
+	waitpid(w->janitor_pid, NULL, 0);
+	free_stack(&w->janitor_stack);
+}

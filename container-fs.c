@@ -28,6 +28,7 @@
 #include "capabilities.h"
 #include "cli.h"
 #include "init.h"
+#include "janitor.h"
 #include "kernelfs.h"
 #include "layers.h"
 #include "masks.h"
@@ -63,6 +64,9 @@ struct container {
 	pid_t pid;
 	bool command_ran;
 };
+
+/* The stack limit our caller set (ulimit -s), given back to COMMAND. */
+static struct rlimit caller_stack;
 
 /* The signals a user sends to stop or poke a container. */
 static const int forwarded_signals[] = {SIGINT,	 SIGTERM, SIGHUP,
@@ -177,6 +181,8 @@ static int prepare_exec(struct container *c, struct failure *f)
 		return fail(f, "exec", "PATH", errno);
 	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		return fail(f, "exec", "close_range", errno);
+	if (setrlimit(RLIMIT_STACK, &caller_stack) < 0)
+		return fail(f, "exec", "restore the stack limit", errno);
 	return 0;
 }
 
@@ -369,12 +375,7 @@ static int run_container(struct container *c)
 	struct failure f;
 	int status = EXIT_SETUP_FAILED;
 	c->overlay_fd = -1;
-	/* Nothing open yet: cleanup after an early refusal closes nothing. */
-	c->writedir = (struct writedir){.fd = -1,
-					.parent_fd = -1,
-					.work_fd = -1,
-					.janitor_pipe = -1,
-					.janitor_pid = -1};
+	c->writedir = WRITEDIR_INIT;
 
 	if (choose_userns(c, &f) < 0 ||
 	    open_layers(&c->layers, o->layers, o->layer_count, &f) < 0 ||
@@ -383,9 +384,11 @@ static int run_container(struct container *c)
 			   &f) < 0 ||
 	    (c->userns &&
 	     check_caller_access(&c->layers, &c->writedir, &f) < 0) ||
-	    prepare_writedir(&c->writedir, c->userns, &f) < 0 ||
+	    prepare_writedir(&c->writedir, &f) < 0 ||
 	    start_janitor(&c->writedir, &f) < 0 ||
-	    create_workdir(&c->writedir, &f) < 0)
+	    lock_writedir(&c->writedir, c->userns, &f) < 0 ||
+	    open_writedir_for_run(
+		&c->writedir, c->layers.layers[c->layers.count - 1].fd, &f) < 0)
 		goto failed;
 	/* Without root only the child, in its own user namespace, may
 	 * mount: it builds the overlay there. */
@@ -429,11 +432,34 @@ static void fill_standard_fds(void)
 			_exit(EXIT_SETUP_FAILED);
 }
 
-int main(int argc, char **argv)
+/* Our own frames need a few dozen KiB of stack: under a smaller limit
+ * (ulimit -s 16) we would die of SIGSEGV before saying why. Raise the
+ * soft limit as far as the hard one allows (the stack grows against the
+ * limit in force at each fault), or refuse in one line, without stdio
+ * and with a small frame. */
+#define OWN_STACK (256 * 1024)
+static int ensure_stack(void)
+{
+	static const char message[] =
+	    "container-fs: stack limit: below 256 KiB, and the hard limit "
+	    "forbids more (hint: raise it, e.g. ulimit -s 8192)\n";
+	if (getrlimit(RLIMIT_STACK, &caller_stack) < 0 ||
+	    caller_stack.rlim_cur >= OWN_STACK)
+		return 0;
+	struct rlimit raised = caller_stack;
+	raised.rlim_cur =
+	    raised.rlim_max < OWN_STACK ? raised.rlim_max : OWN_STACK;
+	if (raised.rlim_cur >= OWN_STACK &&
+	    setrlimit(RLIMIT_STACK, &raised) == 0)
+		return 0;
+	write_all(2, message, sizeof(message) - 1);
+	return -1;
+}
+
+static __attribute__((noinline)) int container_fs(int argc, char **argv)
 {
 	struct container c = {0};
 	struct failure f;
-	fill_standard_fds();
 	if (parse_command_line(argc, argv, &c.options, &f) < 0) {
 		print_failure(&f);
 		return EXIT_SETUP_FAILED;
@@ -448,4 +474,12 @@ int main(int argc, char **argv)
 	fail(&f, "write", "stdout", errno);
 	print_failure(&f);
 	return EXIT_SETUP_FAILED;
+}
+
+int main(int argc, char **argv)
+{
+	fill_standard_fds();
+	if (ensure_stack() < 0)
+		return EXIT_SETUP_FAILED;
+	return container_fs(argc, argv);
 }

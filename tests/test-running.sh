@@ -204,3 +204,24 @@ test_running_never_writes_to_stdin() {
 	expect_status 0
 	expect_true "stdin written: $(od -c stdin-file | head -2)" [ ! -s stdin-file ]
 }
+
+test_running_tiny_stack_limit() {
+	# A soft stack limit too small for container-fs itself is raised
+	# for it, and COMMAND gets the caller's limit back.
+	(
+		ulimit -Ss 16
+		exec "$CFS" "$BASE" upper -- sh -c 'ulimit -s'
+	) </dev/null >out 2>err
+	status=$?
+	expect_status 0
+	expect_out 16
+	# A hard limit that forbids it: one clear line, not a crash.
+	(
+		ulimit -s 16
+		exec "$CFS" "$BASE" upper2 -- true
+	) </dev/null >out 2>err
+	status=$?
+	expect_status 125
+	expect_error "stack limit"
+	expect_no_file upper2
+}

@@ -26,9 +26,10 @@ all: container-fs
 container-fs: container-fs.o $(OBJECTS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^
 
-tests/bin/unit: tests/unit.c $(OBJECTS)
+UNIT_SOURCES := tests/unit.c tests/unit_seccomp.c
+tests/bin/unit: $(UNIT_SOURCES) tests/unit.h $(OBJECTS)
 	@mkdir -p tests/bin
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -I. -o $@ $^
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -I. -o $@ $(filter %.c %.o,$^)
 
 # probe: a static program tests run inside containers (any libc will do).
 PROBE_CC := $(shell command -v musl-gcc || echo $(CC))
@@ -73,13 +74,17 @@ $(SANITIZE_DIR)/%.o: %.c $(HEADERS) Makefile
 	$(SANITIZE_CC) $(CPPFLAGS) -std=gnu11 $(filter-out -Werror,$(WARNINGS)) \
 		$(SANITIZE_FLAGS) -c -o $@ $<
 
-$(SANITIZE_DIR)/unit.o: tests/unit.c $(HEADERS) Makefile
+$(SANITIZE_DIR)/unit.o $(SANITIZE_DIR)/unit_seccomp.o: $(SANITIZE_DIR)/%.o: \
+		tests/%.c tests/unit.h $(HEADERS) Makefile
 	@mkdir -p $(SANITIZE_DIR)
 	$(SANITIZE_CC) $(CPPFLAGS) -std=gnu11 $(filter-out -Werror,$(WARNINGS)) \
 		$(SANITIZE_FLAGS) -I. -c -o $@ $<
 
-$(SANITIZE_DIR)/container-fs $(SANITIZE_DIR)/unit: $(SANITIZE_DIR)/%: \
-		$(SANITIZE_DIR)/%.o $(SANITIZE_OBJECTS)
+$(SANITIZE_DIR)/container-fs: $(SANITIZE_DIR)/container-fs.o $(SANITIZE_OBJECTS)
+	$(SANITIZE_CC) $(SANITIZE_FLAGS) -o $@ $^
+
+$(SANITIZE_DIR)/unit: $(addprefix $(SANITIZE_DIR)/,$(notdir $(UNIT_SOURCES:.c=.o))) \
+		$(SANITIZE_OBJECTS)
 	$(SANITIZE_CC) $(SANITIZE_FLAGS) -o $@ $^
 
 # Every sanitizer report fails the run, even one from a process whose
@@ -133,7 +138,7 @@ bench: container-fs build/rootfs
 	bench/run
 
 format:
-	clang-format -i $(wildcard *.c *.h tests/*.c examples/*/*.c)
+	clang-format -i $(wildcard *.c *.h tests/*.c tests/*.h examples/*/*.c)
 
 install: container-fs
 	install -D -m 755 container-fs $(DESTDIR)$(PREFIX)/bin/container-fs

@@ -154,13 +154,14 @@ static int mount_kernel_filesystems(struct container *c, struct failure *f)
 
 /* The last steps with full privilege, in the only order that works:
  * no_new_privs, then the seccomp filter (installing it needs
- * CAP_SYS_ADMIN or no_new_privs), then the capability sets. */
+ * CAP_SYS_ADMIN or no_new_privs; it allows what the kept capabilities
+ * are for, as Docker's profile does), then the capability sets. */
 static int restrict_privileges(struct container *c, struct failure *f)
 {
 	struct options *o = &c->options;
 	if (!o->allow_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return fail(f, "no_new_privs", "prctl", errno);
-	if (!o->seccomp_unconfined && install_seccomp(f) < 0)
+	if (!o->seccomp_unconfined && install_seccomp(o->capabilities, f) < 0)
 		return -1;
 	return apply_capabilities(o->capabilities, f);
 }

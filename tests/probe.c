@@ -1,5 +1,6 @@
 /* probe.c - a static test program run inside containers: it reports what
- * busybox cannot (open fds, signal death) in a form tests can compare. */
+ * busybox cannot (open fds, signal death, raw system calls) in a form
+ * tests can compare. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
@@ -69,6 +71,73 @@ static int clone_namespaces(void)
 		waitpid((pid_t)pid, NULL, 0);
 	printf("clone3: %s\n", pid < 0 ? strerror(errno) : "created");
 	return 0;
+}
+
+/* Prints "what: ok", or "what: " and the error: its name for the ones
+ * tests look for (the texts differ between libcs), else its number. */
+static int report(const char *what, long result)
+{
+	static const struct {
+		int error;
+		const char *name;
+	} names[] = {{EPERM, "EPERM"},	 {ENOSYS, "ENOSYS"},
+		     {ENOTTY, "ENOTTY"}, {EINVAL, "EINVAL"},
+		     {EBADF, "EBADF"},	 {EFAULT, "EFAULT"}};
+	if (result >= 0)
+		return printf("%s: ok\n", what), 0;
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+		if (names[i].error == errno)
+			return printf("%s: %s\n", what, names[i].name), 0;
+	return printf("%s: errno %d\n", what, errno), 0;
+}
+
+/* System calls with raw arguments, for the seccomp filter's tests: the
+ * filter must judge what the kernel sees, high bits and all. */
+static int raw_syscall(const char *nr)
+{
+	char what[64];
+	snprintf(what, sizeof(what), "syscall %s", nr);
+	return report(what, syscall(strtol(nr, NULL, 0), 0, 0, 0, 0, 0, 0));
+}
+
+static int set_personality(const char *value)
+{
+	char what[64];
+	snprintf(what, sizeof(what), "personality %s", value);
+	return report(what, syscall(SYS_personality,
+				    (unsigned long)strtoull(value, NULL, 0)));
+}
+
+/* ioctl(0, request, "x"): with TIOCSTI, "x" would be typed into the
+ * terminal on stdin (the tests give /dev/null: ENOTTY if it gets that
+ * far). */
+static int terminal_ioctl(const char *request)
+{
+	char what[64];
+	snprintf(what, sizeof(what), "ioctl %s", request);
+	return report(what,
+		      syscall(SYS_ioctl, 0,
+			      (unsigned long)strtoull(request, NULL, 0), "x"));
+}
+
+/* Reads this process's own memory the ptrace way. */
+static int read_own_memory(void)
+{
+	char source[] = "probe", target[sizeof(source)] = "";
+	struct iovec local = {target, sizeof(target)};
+	struct iovec remote = {source, sizeof(source)};
+	return report("process_vm_readv",
+		      syscall(SYS_process_vm_readv, getpid(), &local, 1UL,
+			      &remote, 1UL, 0UL));
+}
+
+/* Takes a copy of its own stdout through a pidfd (pidfd_getfd). */
+static int copy_own_fd(void)
+{
+	long pidfd = syscall(SYS_pidfd_open, getpid(), 0);
+	if (pidfd < 0)
+		return report("pidfd_open", pidfd);
+	return report("pidfd_getfd", syscall(SYS_pidfd_getfd, pidfd, 1, 0));
 }
 
 /* Leaves a Unix socket file at path (for tests of bad layer types). */
@@ -152,6 +221,16 @@ int main(int argc, char **argv)
 		return chroot_escape(argv[2]);
 	if (strcmp(what, "clone-namespaces") == 0)
 		return clone_namespaces();
+	if (strcmp(what, "syscall") == 0 && argc > 2)
+		return raw_syscall(argv[2]);
+	if (strcmp(what, "personality") == 0 && argc > 2)
+		return set_personality(argv[2]);
+	if (strcmp(what, "ioctl") == 0 && argc > 2)
+		return terminal_ioctl(argv[2]);
+	if (strcmp(what, "process-vm-readv") == 0)
+		return read_own_memory();
+	if (strcmp(what, "pidfd-getfd") == 0)
+		return copy_own_fd();
 	if (strcmp(what, "make-socket") == 0 && argc > 2)
 		return make_socket(argv[2]);
 	if (strcmp(what, "swap") == 0 && argc > 4)
@@ -164,7 +243,8 @@ int main(int argc, char **argv)
 			   : 0;
 	fprintf(stderr, "usage: probe fds|segv|abort|wait-signal|ids|"
 			"as-user UID PROGRAM...|chroot-escape PATH|"
-			"clone-namespaces|make-socket PATH|swap A B SECONDS|"
-			"set-xattr PATH NAME VALUE\n");
+			"clone-namespaces|syscall NR|personality VALUE|"
+			"ioctl REQUEST|process-vm-readv|pidfd-getfd|"
+			"make-socket PATH|swap A B SECONDS|set-xattr PATH NAME VALUE\n");
 	return 2;
 }

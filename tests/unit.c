@@ -1,23 +1,19 @@
 /* unit.c - unit tests of the string builder, escaping, the lowerdir
- * order and argument splitting. Prints "ok - NAME" or "not ok - NAME"
- * for each case; tests/run counts them. */
-#include <errno.h>
-#include <linux/sched.h>
-#include <linux/seccomp.h>
-#include <stddef.h>
+ * order and argument splitting; the seccomp filter's are in
+ * unit_seccomp.c. Prints "ok - NAME" or "not ok - NAME" for each case;
+ * tests/run counts them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 
 #include "cli.h"
 #include "overlay.h"
-#include "seccomp.h"
+#include "unit.h"
 #include "utils.h"
 
 static int failures;
 
-static void check(int condition, const char *name)
+void check(int condition, const char *name)
 {
 	printf("%s - %s\n", condition ? "ok" : "not ok", name);
 	if (!condition)
@@ -179,116 +175,6 @@ static void test_path_is_within(void)
 	check(!path_is_within("/a", "/a/b"), "within: parent is not within");
 }
 
-/* Runs a classic BPF program the way the kernel runs a seccomp filter,
- * for the instructions build_seccomp_filter uses; counts the steps.
- * Returns the filter's answer, or 0xdead on anything it cannot run
- * (a jump out of the program, an unknown instruction). */
-static unsigned run_filter(const struct sock_filter *program, int length,
-			   const struct seccomp_data *data, int *steps)
-{
-	unsigned a = 0;
-	*steps = 0;
-	for (int pc = 0; pc >= 0 && pc < length; pc++) {
-		const struct sock_filter *i = &program[pc];
-		++*steps;
-		switch (i->code) {
-		case BPF_LD | BPF_W | BPF_ABS:
-			if (i->k + 4 > sizeof(*data))
-				return 0xdead;
-			memcpy(&a, (const char *)data + i->k, 4);
-			break;
-		case BPF_RET | BPF_K:
-			return i->k;
-		case BPF_JMP | BPF_JEQ | BPF_K:
-			pc += a == i->k ? i->jt : i->jf;
-			break;
-		case BPF_JMP | BPF_JGE | BPF_K:
-			pc += a >= i->k ? i->jt : i->jf;
-			break;
-		case BPF_JMP | BPF_JGT | BPF_K:
-			pc += a > i->k ? i->jt : i->jf;
-			break;
-		case BPF_JMP | BPF_JSET | BPF_K:
-			pc += a & i->k ? i->jt : i->jf;
-			break;
-		default:
-			return 0xdead;
-		}
-	}
-	return 0xdead;
-}
-
-static unsigned filter_answer(const struct sock_filter *program, int length,
-			      unsigned arch, int nr, unsigned long flags,
-			      int *steps)
-{
-	struct seccomp_data data = {.nr = nr, .arch = arch};
-	data.args[0] = flags;
-	return run_filter(program, length, &data, steps);
-}
-
-/* Every system call number gets the answer the refused list gives it,
- * in a few steps (the filter is a binary search, not a list). */
-static void test_seccomp_filter(void)
-{
-	struct sock_filter program[SECCOMP_MAX_INSTRUCTIONS];
-	int length = build_seccomp_filter(program);
-	check(length > 0 && length <= SECCOMP_MAX_INSTRUCTIONS,
-	      "seccomp: filter builds");
-	if (length <= 0)
-		return;
-	const unsigned refuse = SECCOMP_RET_ERRNO | EPERM;
-	int wrong = 0;
-	int longest = 0;
-	for (int nr = 0; nr < 1024; nr++) {
-		int refused = 0;
-		for (int i = 0; i < seccomp_refused_count; i++)
-			refused |= seccomp_refused_calls[i] == nr;
-		unsigned expected = refused ? refuse : SECCOMP_RET_ALLOW;
-		if (nr == SYS_clone3)
-			expected = SECCOMP_RET_ERRNO | ENOSYS;
-		int steps;
-		unsigned got = filter_answer(program, length, AUDIT_ARCH_NATIVE,
-					     nr, 0, &steps);
-		if (got != expected && wrong++ < 5)
-			fprintf(stderr, "  seccomp: call %d got %#x, not %#x\n",
-				nr, got, expected);
-		if (got == SECCOMP_RET_ALLOW && steps > longest)
-			longest = steps;
-	}
-	check(wrong == 0, "seccomp: each call number gets the listed answer");
-	if (longest > 24)
-		fprintf(stderr, "  seccomp: an allowed call took %d steps\n",
-			longest);
-	check(longest <= 24, "seccomp: an allowed call passes in few steps");
-	int steps;
-	check(filter_answer(program, length, AUDIT_ARCH_NATIVE, SYS_mount, 0,
-			    &steps) == refuse &&
-		  filter_answer(program, length, AUDIT_ARCH_NATIVE, SYS_reboot,
-				0, &steps) == refuse &&
-		  filter_answer(program, length, AUDIT_ARCH_NATIVE, SYS_read, 0,
-				&steps) == SECCOMP_RET_ALLOW,
-	      "seccomp: mount and reboot refused, read allowed");
-	check(filter_answer(program, length, AUDIT_ARCH_NATIVE, SYS_clone,
-			    CLONE_NEWUSER, &steps) == refuse &&
-		  filter_answer(program, length, AUDIT_ARCH_NATIVE, SYS_clone,
-				CLONE_NEWNS | CLONE_VM, &steps) == refuse,
-	      "seccomp: clone with a namespace flag refused");
-	check(filter_answer(program, length, AUDIT_ARCH_NATIVE, SYS_clone,
-			    CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
-				CLONE_THREAD,
-			    &steps) == SECCOMP_RET_ALLOW,
-	      "seccomp: clone for a thread allowed");
-	check(filter_answer(program, length, AUDIT_ARCH_I386, SYS_read, 0,
-			    &steps) == SECCOMP_RET_KILL_PROCESS,
-	      "seccomp: another architecture's call kills");
-#ifdef __x86_64__
-	check(filter_answer(program, length, AUDIT_ARCH_NATIVE,
-			    X32_SYSCALL_BIT | SYS_read, 0, &steps) == refuse,
-	      "seccomp: x32 calls refused");
-#endif
-}
-
 int main(void)
 {
 	test_escape_directory();
@@ -296,6 +182,6 @@ int main(void)
 	test_build_lowerdir();
 	test_parse_command_line();
 	test_path_is_within();
-	test_seccomp_filter();
+	test_seccomp();
 	return failures ? 1 : 0;
 }

@@ -1,0 +1,11 @@
+/* unit.h - what the unit test files share. */
+#ifndef CONTAINER_FS_TESTS_UNIT_H
+#define CONTAINER_FS_TESTS_UNIT_H
+
+/* Prints "ok - name" or "not ok - name" and counts a failure. */
+void check(int condition, const char *name);
+
+/* unit_seccomp.c */
+void test_seccomp(void);
+
+#endif

@@ -10,8 +10,9 @@ LDFLAGS ?= -static
 CPPFLAGS += -D_GNU_SOURCE -DVERSION='"$(VERSION)"'
 ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS)
 
-SOURCES := capabilities.c cli.c init.c janitor.c kernelfs.c layers.c masks.c \
-           overlay.c overlay_legacy.c process.c seccomp.c userns.c utils.c \
+SOURCES := capabilities.c cli.c environment.c identity.c init.c janitor.c \
+           kernelfs.c layers.c masks.c mounts.c network.c overlay.c \
+           overlay_legacy.c process.c seccomp.c spec.c userns.c utils.c \
            writedir.c
 HEADERS := $(wildcard *.h)
 OBJECTS := $(SOURCES:.c=.o)
@@ -122,7 +123,7 @@ sanitize: $(SANITIZE_DIR)/container-fs $(SANITIZE_DIR)/unit \
 # libclang-rt-dev). New inputs go to build/fuzz/corpus, a crashing input
 # to build/fuzz/crash-* (or leak-*, timeout-*); any finding fails it.
 FUZZ_SECONDS ?= 30
-FUZZ_SOURCES := tests/fuzz.c cli.c overlay.c utils.c capabilities.c
+FUZZ_SOURCES := tests/fuzz.c $(SOURCES)
 build/fuzz/fuzz: $(FUZZ_SOURCES) $(HEADERS) Makefile
 	@mkdir -p build/fuzz/corpus
 	clang $(CPPFLAGS) -std=gnu11 $(filter-out -Werror,$(WARNINGS)) -g -O1 \
@@ -142,6 +143,10 @@ format:
 
 install: container-fs
 	install -D -m 755 container-fs $(DESTDIR)$(PREFIX)/bin/container-fs
+	install -D -m 644 container-fs.1 \
+		$(DESTDIR)$(PREFIX)/share/man/man1/container-fs.1
+	install -D -m 644 completions/container-fs.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/container-fs
 
 clean:
 	rm -f container-fs *.o

@@ -91,7 +91,7 @@ int parse_capability(const char *name, capability_mask *mask)
 	return -1;
 }
 
-int apply_capabilities(capability_mask keep, struct failure *f)
+int limit_bounding_set(capability_mask *keep, struct failure *f)
 {
 	/* The bounding set caps what any later exec can gain, file
 	 * capabilities and setuid-root included. The kernel may know more
@@ -101,7 +101,7 @@ int apply_capabilities(capability_mask keep, struct failure *f)
 	 * kept one the bounding set lacks. */
 	int cap;
 	for (cap = 0;; cap++) {
-		bool kept = cap < 64 && (keep & BIT(cap));
+		bool kept = cap < 64 && (*keep & BIT(cap));
 		int result = kept ? prctl(PR_CAPBSET_READ, cap, 0, 0, 0)
 				  : prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
 		if (result < 0 && errno == EINVAL)
@@ -110,10 +110,15 @@ int apply_capabilities(capability_mask keep, struct failure *f)
 			return fail(f, "capabilities", "drop bounding set",
 				    errno);
 		if (kept && result == 0)
-			keep &= ~BIT(cap);
+			*keep &= ~BIT(cap);
 	}
 	if (cap < 64)
-		keep &= BIT(cap) - 1;
+		*keep &= BIT(cap) - 1;
+	return 0;
+}
+
+int set_capabilities(capability_mask keep, struct failure *f)
+{
 	/* Ambient capabilities survive exec of unprivileged programs. */
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 &&
 	    errno != EINVAL)

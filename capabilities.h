@@ -21,10 +21,14 @@ capability_mask all_capabilities(void);
  * mask. Returns 0, or -1 for a name it does not know. */
 int parse_capability(const char *name, capability_mask *mask);
 
-/* Leaves the process exactly keep in its bounding, permitted, effective
- * and inheritable sets and an empty ambient set, so COMMAND (exec'd as
- * root) gets keep and nothing more. Needs CAP_SETPCAP; the last step
- * before seccomp and exec. */
-int apply_capabilities(capability_mask keep, struct failure *f);
+/* Limits the bounding set to keep (what any later exec can gain), and
+ * removes from keep what the bounding set did not have. Needs
+ * CAP_SETPCAP. */
+int limit_bounding_set(capability_mask *keep, struct failure *f);
+
+/* Leaves the process exactly keep in its permitted, effective and
+ * inheritable sets and an empty ambient set, so COMMAND (exec'd as
+ * root) gets keep and nothing more; 0 for a user other than root. */
+int set_capabilities(capability_mask keep, struct failure *f);
 
 #endif

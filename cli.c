@@ -1,28 +1,57 @@
-/* cli.c - the command line: options, layers, WRITEDIR and COMMAND. */
+/* cli.c - the command line: options, LAYERs, WRITEDIR and COMMAND, into
+ * the container's description (spec.h). Docker's spelling wherever
+ * Docker has one. */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+
+#include "environment.h"
+#include "mounts.h"
+#include "network.h"
 
 const char usage_text[] =
     "Usage: container-fs [OPTIONS] LAYER... WRITEDIR -- COMMAND [ARG...]\n"
+    "       container-fs [OPTIONS] --rm|--read-only LAYER... -- COMMAND "
+    "[ARG...]\n"
     "Run COMMAND in a container whose root is an overlay of LAYERs.\n"
     "\n"
     "LAYERs are read-only and stack bottom to top: a file in a later\n"
     "LAYER hides the same file in an earlier one. WRITEDIR (created if\n"
     "missing) receives every change the container makes.\n"
     "\n"
-    "Options:\n"
-    "  --workdir DIR    overlayfs work directory (default: a hidden\n"
-    "                   sibling of WRITEDIR, removed after the run)\n"
+    "Options (before the first directory):\n"
+    "  -v, --volume SRC:DEST[:ro|:rw]  bind the host's SRC at DEST\n"
+    "  --tmpfs DEST[:OPTIONS]  a fresh tmpfs at DEST (OPTIONS: size=64m,\n"
+    "                   mode=1777, ro, noexec, ...)\n"
+    "  --rm             keep nothing: no WRITEDIR, a private tmpfs takes\n"
+    "                   the changes and vanishes with the container\n"
+    "  --read-only      the root filesystem is read-only (no WRITEDIR);\n"
+    "                   /tmp, /var/tmp and /run get a tmpfs\n"
+    "  --read-only-tmpfs=false  no tmpfs on those with --read-only\n"
+    "  -e, --env NAME[=VALUE]  set a variable (NAME alone: the caller's)\n"
+    "  --env-file FILE  variables from FILE (NAME=VALUE lines)\n"
+    "  --env-host       the caller's whole environment\n"
+    "  -w, --workdir DIR  start COMMAND in DIR (absolute; made if missing)\n"
+    "  -u, --user USER[:GROUP]  run as USER (name or number, from the\n"
+    "                   container's /etc/passwd and /etc/group)\n"
+    "  --group-add GROUP  a supplementary group too\n"
+    "  --hostname NAME  the container's hostname\n"
+    "  --network host|none, --net  share the host's network (default),\n"
+    "                   or only a loopback of its own\n"
+    "  --init           run COMMAND under a small built-in PID 1 that\n"
+    "                   forwards signals and reaps zombies\n"
+    "  --overlay-workdir DIR  overlayfs work directory (default: a\n"
+    "                   hidden sibling of WRITEDIR, removed after the run)\n"
     "  --legacy-mount   mount the overlay with mount(2) instead of the\n"
     "                   new mount API (for kernels before 6.8)\n"
     "  --userns         run in a user namespace even as root (always\n"
     "                   without root)\n"
     "  --no-userns      never use a user namespace (needs root)\n"
-    "  --init           run COMMAND under a small built-in PID 1 that\n"
-    "                   forwards signals and reaps zombies\n"
     "\n"
     "Security (defaults as Docker's; see SECURITY.md):\n"
     "  --cap-add CAP    keep capability CAP too (e.g. NET_ADMIN, or ALL)\n"
@@ -44,7 +73,7 @@ const char usage_text[] =
     "Without sudo it runs rootless, in a user namespace.\n";
 
 enum {
-	OPTION_WORKDIR = 256,
+	OPTION_OVERLAY_WORKDIR = 256,
 	OPTION_LEGACY_MOUNT,
 	OPTION_INIT,
 	OPTION_CAP_ADD,
@@ -55,12 +84,35 @@ enum {
 	OPTION_PRIVILEGED,
 	OPTION_USERNS,
 	OPTION_NO_USERNS,
+	OPTION_TMPFS,
+	OPTION_RM,
+	OPTION_READ_ONLY,
+	OPTION_READ_ONLY_TMPFS,
+	OPTION_ENV_FILE,
+	OPTION_ENV_HOST,
+	OPTION_GROUP_ADD,
+	OPTION_HOSTNAME,
+	OPTION_NETWORK,
 };
 
 static const struct option long_options[] = {
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
-    {"workdir", required_argument, NULL, OPTION_WORKDIR},
+    {"volume", required_argument, NULL, 'v'},
+    {"tmpfs", required_argument, NULL, OPTION_TMPFS},
+    {"rm", no_argument, NULL, OPTION_RM},
+    {"read-only", no_argument, NULL, OPTION_READ_ONLY},
+    {"read-only-tmpfs", required_argument, NULL, OPTION_READ_ONLY_TMPFS},
+    {"env", required_argument, NULL, 'e'},
+    {"env-file", required_argument, NULL, OPTION_ENV_FILE},
+    {"env-host", no_argument, NULL, OPTION_ENV_HOST},
+    {"workdir", required_argument, NULL, 'w'},
+    {"user", required_argument, NULL, 'u'},
+    {"group-add", required_argument, NULL, OPTION_GROUP_ADD},
+    {"hostname", required_argument, NULL, OPTION_HOSTNAME},
+    {"network", required_argument, NULL, OPTION_NETWORK},
+    {"net", required_argument, NULL, OPTION_NETWORK},
+    {"overlay-workdir", required_argument, NULL, OPTION_OVERLAY_WORKDIR},
     {"legacy-mount", no_argument, NULL, OPTION_LEGACY_MOUNT},
     {"init", no_argument, NULL, OPTION_INIT},
     {"cap-add", required_argument, NULL, OPTION_CAP_ADD},
@@ -80,119 +132,268 @@ static int usage_error(struct failure *f, const char *detail)
 	return add_hint(f, "see 'container-fs --help'");
 }
 
+/* "--option 'value': problem" as the one line of a refusal. */
+static int refuse_value(struct failure *f, const char *option,
+			const char *value, const char *problem)
+{
+	char detail[1024];
+	snprintf(detail, sizeof(detail), "%.100s '%.200s': %.400s", option,
+		 value, problem);
+	return usage_error(f, detail);
+}
+
+/* What getopt gathers; the environment is applied once all is read,
+ * in Docker's order whatever the order given. */
+struct gathered {
+	bool rm, read_only, read_only_tmpfs, env_host;
+	char **env_files, **env_options;
+	size_t env_file_count, env_option_count;
+};
+
+static int parse_option(int option, char **argv, struct container_spec *s,
+			struct gathered *g, struct failure *f)
+{
+	capability_mask mask;
+	switch (option) {
+	case 'v':
+		return add_volume(s, optarg, f);
+	case OPTION_TMPFS:
+		return add_tmpfs(s, optarg, f);
+	case OPTION_RM:
+		g->rm = true;
+		return 0;
+	case OPTION_READ_ONLY:
+		g->read_only = true;
+		return 0;
+	case OPTION_READ_ONLY_TMPFS:
+		if (strcmp(optarg, "true") != 0 && strcmp(optarg, "false") != 0)
+			return refuse_value(f, "--read-only-tmpfs", optarg,
+					    "takes true or false");
+		g->read_only_tmpfs = optarg[0] == 't';
+		return 0;
+	case 'e':
+		return append_list(&g->env_options, &g->env_option_count,
+				   optarg, f);
+	case OPTION_ENV_FILE:
+		return append_list(&g->env_files, &g->env_file_count, optarg,
+				   f);
+	case OPTION_ENV_HOST:
+		g->env_host = true;
+		return 0;
+	case 'w':
+		if (!valid_container_path(optarg) && strcmp(optarg, "/") != 0)
+			return refuse_value(f, "--workdir", optarg,
+					    "not an absolute path without "
+					    "'.' or '..'");
+		free(s->cwd);
+		return (s->cwd = strdup(optarg))
+			   ? 0
+			   : fail(f, "arguments", "", ENOMEM);
+	case 'u':
+		if (!optarg[0] || optarg[0] == ':' ||
+		    optarg[strlen(optarg) - 1] == ':')
+			return refuse_value(f, "--user", optarg,
+					    "expected USER or USER:GROUP");
+		free(s->user);
+		return (s->user = strdup(optarg))
+			   ? 0
+			   : fail(f, "arguments", "", ENOMEM);
+	case OPTION_GROUP_ADD:
+		if (!optarg[0])
+			return refuse_value(f, "--group-add", optarg,
+					    "empty group");
+		return append_list(&s->groups, &s->group_count, optarg, f);
+	case OPTION_HOSTNAME:
+		if (!valid_hostname(optarg))
+			return refuse_value(f, "--hostname", optarg,
+					    "not a valid hostname (letters, "
+					    "digits, '-' and '.', at most 64 "
+					    "bytes)");
+		free(s->hostname);
+		return (s->hostname = strdup(optarg))
+			   ? 0
+			   : fail(f, "arguments", "", ENOMEM);
+	case OPTION_NETWORK:
+		if (strcmp(optarg, "host") == 0)
+			s->network = NETWORK_HOST;
+		else if (strcmp(optarg, "none") == 0)
+			s->network = NETWORK_NONE;
+		else
+			return refuse_value(f, "--network", optarg,
+					    "unknown network (host or none)");
+		return 0;
+	case OPTION_OVERLAY_WORKDIR:
+		if (!optarg[0])
+			return usage_error(f, "--overlay-workdir: empty path");
+		free(s->overlay_workdir);
+		return (s->overlay_workdir = strdup(optarg))
+			   ? 0
+			   : fail(f, "arguments", "", ENOMEM);
+	case OPTION_LEGACY_MOUNT:
+		s->legacy_mount = true;
+		return 0;
+	case OPTION_INIT:
+		s->init = true;
+		return 0;
+	case OPTION_CAP_ADD:
+	case OPTION_CAP_DROP:
+		if (parse_capability(optarg, &mask) < 0)
+			return refuse_value(f,
+					    option == OPTION_CAP_ADD
+						? "--cap-add"
+						: "--cap-drop",
+					    optarg, "unknown capability");
+		/* In the order given: "--cap-drop ALL --cap-add X". */
+		if (option == OPTION_CAP_ADD)
+			s->capabilities |= mask;
+		else
+			s->capabilities &= ~mask;
+		return 0;
+	case OPTION_ALLOW_NEW_PRIVS:
+		s->allow_new_privs = true;
+		return 0;
+	case OPTION_SECCOMP:
+		if (strcmp(optarg, "unconfined") != 0 &&
+		    strcmp(optarg, "default") != 0)
+			return refuse_value(f, "--seccomp", optarg,
+					    "takes 'unconfined' or 'default'");
+		s->seccomp_unconfined = optarg[0] == 'u';
+		return 0;
+	case OPTION_UNMASK:
+		s->unmask = true;
+		return 0;
+	case OPTION_USERNS:
+		s->userns = USERNS_ON;
+		return 0;
+	case OPTION_NO_USERNS:
+		s->userns = USERNS_OFF;
+		return 0;
+	case OPTION_PRIVILEGED:
+		s->capabilities = all_capabilities();
+		s->allow_new_privs = true;
+		s->seccomp_unconfined = true;
+		s->unmask = true;
+		s->writable_sys = true;
+		return 0;
+	case ':': {
+		char detail[256];
+		snprintf(detail, sizeof(detail),
+			 "option '%.200s' needs a value", argv[optind - 1]);
+		return usage_error(f, detail);
+	}
+	default: {
+		char detail[256];
+		/* getopt sets optopt for "--flag=value" on a flag. */
+		snprintf(detail, sizeof(detail),
+			 optopt >= OPTION_OVERLAY_WORKDIR
+			     ? "option '%.200s' takes no value"
+			     : "unknown option '%.200s'",
+			 argv[optind - 1]);
+		return usage_error(f, detail);
+	}
+	}
+}
+
 /* Options come first; "+" stops getopt at the first directory, after
  * which anything that looks like an option is refused (see below). */
-static int parse_options(int argc, char **argv, struct options *o,
+static int parse_options(int argc, char **argv, enum action *action,
+			 struct container_spec *s, struct gathered *g,
 			 struct failure *f)
 {
-	char detail[256];
-	capability_mask mask;
 	opterr = 0;
 	optind = 0; /* glibc: full re-initialisation, for repeated calls */
 	for (;;) {
 		int option =
-		    getopt_long(argc, argv, "+:hV", long_options, NULL);
-		switch (option) {
-		case -1:
+		    getopt_long(argc, argv, "+:hVv:e:w:u:", long_options, NULL);
+		if (option == -1)
 			return 0;
-		case 'h':
-			o->action = ACTION_HELP;
+		if (option == 'h' || option == 'V') {
+			*action = option == 'h' ? ACTION_HELP : ACTION_VERSION;
 			return 0;
-		case 'V':
-			o->action = ACTION_VERSION;
-			return 0;
-		case OPTION_WORKDIR:
-			o->workdir = optarg;
-			break;
-		case OPTION_LEGACY_MOUNT:
-			o->legacy_mount = true;
-			break;
-		case OPTION_INIT:
-			o->init = true;
-			break;
-		case OPTION_CAP_ADD:
-		case OPTION_CAP_DROP:
-			if (parse_capability(optarg, &mask) < 0) {
-				snprintf(detail, sizeof(detail),
-					 "unknown capability '%s'", optarg);
-				return usage_error(f, detail);
-			}
-			/* In the order given: "--cap-drop ALL --cap-add X". */
-			if (option == OPTION_CAP_ADD)
-				o->capabilities |= mask;
-			else
-				o->capabilities &= ~mask;
-			break;
-		case OPTION_ALLOW_NEW_PRIVS:
-			o->allow_new_privs = true;
-			break;
-		case OPTION_SECCOMP:
-			if (strcmp(optarg, "unconfined") != 0 &&
-			    strcmp(optarg, "default") != 0) {
-				snprintf(detail, sizeof(detail),
-					 "--seccomp takes 'unconfined' or "
-					 "'default', not '%s'",
-					 optarg);
-				return usage_error(f, detail);
-			}
-			o->seccomp_unconfined = optarg[0] == 'u';
-			break;
-		case OPTION_UNMASK:
-			o->unmask = true;
-			break;
-		case OPTION_USERNS:
-			o->userns = USERNS_ON;
-			break;
-		case OPTION_NO_USERNS:
-			o->userns = USERNS_OFF;
-			break;
-		case OPTION_PRIVILEGED:
-			o->capabilities = all_capabilities();
-			o->allow_new_privs = true;
-			o->seccomp_unconfined = true;
-			o->unmask = true;
-			o->writable_sys = true;
-			break;
-		case ':':
-			snprintf(detail, sizeof(detail),
-				 "option '%s' needs a value", argv[optind - 1]);
-			return usage_error(f, detail);
-		default:
-			/* getopt sets optopt for "--flag=value" on a flag. */
-			snprintf(detail, sizeof(detail),
-				 optopt >= OPTION_WORKDIR
-				     ? "option '%s' takes no value"
-				     : "unknown option '%s'",
-				 argv[optind - 1]);
-			return usage_error(f, detail);
 		}
+		if (parse_option(option, argv, s, g, f) < 0)
+			return -1;
 	}
 }
 
-int parse_command_line(int argc, char **argv, struct options *o,
-		       struct failure *f)
+/* Docker's order: defaults (in the container), then --env-host, then
+ * every --env-file, then every -e, later ones winning. */
+static int apply_environment(struct container_spec *s, const struct gathered *g,
+			     struct failure *f)
 {
-	*o = (struct options){.action = ACTION_RUN,
-			      .capabilities = default_capabilities()};
-	int split = 1;
-	while (split < argc && strcmp(argv[split], "--") != 0)
-		split++;
-
-	if (parse_options(split, argv, o, f) < 0)
+	if (g->env_host && add_env_host(s, f) < 0)
 		return -1;
-	if (o->action != ACTION_RUN)
-		return 0;
+	for (size_t i = 0; i < g->env_file_count; i++)
+		if (add_env_file(s, g->env_files[i], f) < 0)
+			return -1;
+	for (size_t i = 0; i < g->env_option_count; i++)
+		if (add_env_option(s, g->env_options[i], f) < 0)
+			return -1;
+	return 0;
+}
 
+/* --rm and --read-only: no WRITEDIR, a tmpfs private to the container
+ * takes the writes (read-only once set up, with --read-only, which like
+ * podman keeps /tmp, /var/tmp and /run writable on tmpfs). */
+static int apply_writable_layer(struct container_spec *s,
+				const struct gathered *g, struct failure *f)
+{
+	if (g->rm && g->read_only)
+		return usage_error(f, "--rm and --read-only: choose one");
+	if ((g->rm || g->read_only) && s->overlay_workdir)
+		return usage_error(f, g->rm ? "--rm has no --overlay-workdir"
+					    : "--read-only has no "
+					      "--overlay-workdir");
+	if (!g->rm && !g->read_only)
+		return 0;
+	s->writable = WRITABLE_TMPFS;
+	s->read_only_root = g->read_only;
+	if (!g->read_only || !g->read_only_tmpfs)
+		return 0;
+	/* Before the mounts given, which may lie below them. */
+	static const char *const writable[] = {"/tmp", "/var/tmp", "/run"};
+	size_t position = first_mount_given(s);
+	for (size_t i = 0; i < 3; i++) {
+		bool given = false;
+		for (size_t j = position; j < s->mount_count; j++)
+			given |=
+			    strcmp(s->mounts[j].destination, writable[i]) == 0;
+		if (given)
+			continue;
+		if (add_mount(s, MOUNT_TMPFS, NULL, writable[i],
+			      MS_NOSUID | MS_NODEV, "mode=1777", f) < 0)
+			return -1;
+		move_last_mount(s, position++);
+	}
+	return 0;
+}
+
+static void free_gathered(struct gathered *g)
+{
+	for (size_t i = 0; i < g->env_file_count; i++)
+		free(g->env_files[i]);
+	for (size_t i = 0; i < g->env_option_count; i++)
+		free(g->env_options[i]);
+	free(g->env_files);
+	free(g->env_options);
+}
+
+/* The directories before "--", and COMMAND after it. */
+static int parse_positional(int argc, char **argv, int split,
+			    struct container_spec *s, struct failure *f)
+{
+	bool has_writedir = s->writable == WRITABLE_WRITEDIR;
 	int directories = split - optind;
 	if (split == argc)
 		return usage_error(f, "missing '--' before COMMAND");
-	if (directories < 2)
-		return usage_error(
-		    f, "need at least one LAYER and a WRITEDIR before '--'");
+	if (directories < (has_writedir ? 2 : 1))
+		return usage_error(f, has_writedir
+					  ? "need at least one LAYER and a "
+					    "WRITEDIR before '--'"
+					  : "need at least one LAYER before "
+					    "'--'");
 	if (split + 1 == argc)
 		return usage_error(f, "missing COMMAND after '--'");
-	if (o->workdir && o->workdir[0] == '\0')
-		return usage_error(f, "--workdir: empty path");
 	for (int i = optind; i < split; i++) {
 		if (argv[i][0] == '\0')
 			return usage_error(f, "empty directory path");
@@ -211,10 +412,39 @@ int parse_command_line(int argc, char **argv, struct options *o,
 					argv[i]);
 		}
 	}
-
-	o->layers = argv + optind;
-	o->layer_count = directories - 1;
-	o->writedir = argv[split - 1];
-	o->command = argv + split + 1;
+	size_t count = 0;
+	for (int i = optind; i < split - (has_writedir ? 1 : 0); i++)
+		if (append_list(&s->layers, &count, argv[i], f) < 0)
+			return -1;
+	s->layer_count = (int)count;
+	if (has_writedir && !(s->writedir = strdup(argv[split - 1])))
+		return fail(f, "arguments", "allocate", ENOMEM);
+	count = 0;
+	for (int i = split + 1; i < argc; i++)
+		if (append_list(&s->command, &count, argv[i], f) < 0)
+			return -1;
 	return 0;
+}
+
+int parse_command_line(int argc, char **argv, enum action *action,
+		       struct container_spec *s, struct failure *f)
+{
+	struct gathered g = {.read_only_tmpfs = true};
+	*action = ACTION_RUN;
+	if (init_spec(s, f) < 0)
+		return -1;
+	int split = 1;
+	while (split < argc && strcmp(argv[split], "--") != 0)
+		split++;
+	int result = parse_options(split, argv, action, s, &g, f);
+	if (result == 0 && *action == ACTION_RUN)
+		result =
+		    apply_writable_layer(s, &g, f) < 0 ||
+			    parse_positional(argc, argv, split, s, f) < 0 ||
+			    apply_environment(s, &g, f) < 0 ||
+			    check_spec(s, f) < 0
+			? -1
+			: 0;
+	free_gathered(&g);
+	return result;
 }

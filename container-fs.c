@@ -4,11 +4,14 @@
  *
  *     container-fs [OPTIONS] LAYER... WRITEDIR -- COMMAND [ARG...]
  *
- * The parent checks the arguments, opens and locks the directories and
- * builds the overlay; the child, cloned into new mount, PID, UTS and IPC
- * namespaces, attaches it, mounts /proc, /dev and /sys, switches root and
- * execs COMMAND as PID 1. The parent forwards signals, waits, and leaves
- * nothing behind but the changes in WRITEDIR.
+ * The command line fills one description of the container (spec.h); the
+ * rest of this file executes it and never looks at argv. The parent
+ * checks and opens everything that can fail on bad input, locks WRITEDIR
+ * and builds the overlay; the child, cloned into new mount, PID, UTS and
+ * IPC namespaces (and network, with --network none), attaches it, makes
+ * the mounts the description lists in order, switches root, becomes the
+ * user it names and execs COMMAND as PID 1. The parent forwards signals,
+ * waits, and leaves nothing behind but the changes in WRITEDIR.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,19 +25,25 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "capabilities.h"
 #include "cli.h"
+#include "environment.h"
+#include "identity.h"
 #include "init.h"
 #include "janitor.h"
 #include "kernelfs.h"
 #include "layers.h"
 #include "masks.h"
+#include "mounts.h"
+#include "network.h"
 #include "overlay.h"
 #include "process.h"
 #include "seccomp.h"
+#include "spec.h"
 #include "userns.h"
 #include "utils.h"
 #include "writedir.h"
@@ -47,15 +56,16 @@
 #define MIN_STACK_SIZE (1024 * 1024)
 #define MAX_STACK_SIZE (64 * 1024 * 1024)
 
-#define DEFAULT_PATH                                                           \
-	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
 struct container {
-	struct options options;
+	struct container_spec spec; /* what to run: the only input */
 	struct layer_stack layers;
-	struct writedir writedir;
-	int overlay_fd;	    /* detached overlay, or -1 for mount(2) */
-	int root_fd;	    /* in the child: the new root, once mounted */
+	struct writedir writedir; /* WRITABLE_WRITEDIR only */
+	struct etc_files etc;	  /* /etc/hosts and /etc/resolv.conf */
+	char hostname[65];	  /* the container's, for env and hosts */
+	const char *term;	  /* the caller's TERM, for COMMAND's */
+	struct identity identity; /* in the child: who COMMAND runs as */
+	int overlay_fd;		  /* detached overlay, or -1 for mount(2) */
+	int root_fd;		  /* in the child: the new root, once mounted */
 	int report_pipe[2]; /* child -> parent: a struct failure, or EOF */
 	int maps_pipe[2];   /* parent -> child: one byte once id maps are set */
 	bool userns;	    /* rootless, or --userns */
@@ -121,20 +131,27 @@ static int wait_for_id_maps(struct container *c)
 	return 0;
 }
 
+static const struct writedir *writedir_of(const struct container *c)
+{
+	return c->spec.writable == WRITABLE_WRITEDIR ? &c->writedir : NULL;
+}
+
 /* Leaves the working directory at the overlay's root, and root_fd on it:
  * every later step resolves its paths below that fd. */
-static int mount_overlay(struct container *c, struct failure *f)
+static int mount_root(struct container *c, struct failure *f)
 {
 	int result;
-	if (c->userns && !c->options.legacy_mount)
+	bool legacy = c->spec.legacy_mount;
+	if (c->userns && !legacy)
 		c->overlay_fd =
-		    create_overlay_here(&c->layers, &c->writedir, f);
+		    create_overlay_here(&c->layers, writedir_of(c), f);
 	if (c->overlay_fd >= 0)
 		result = attach_overlay(c->overlay_fd, f);
-	else if (c->overlay_fd == -1 && c->userns && !c->options.legacy_mount)
+	else if (c->overlay_fd == -1 && c->userns && !legacy)
 		result = -1;
 	else
-		result = mount_overlay_legacy(&c->layers, &c->writedir, f);
+		result = mount_overlay_legacy(&c->layers, writedir_of(c),
+					      c->userns, f);
 	if (result < 0)
 		return -1;
 	c->root_fd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -143,43 +160,119 @@ static int mount_overlay(struct container *c, struct failure *f)
 	return 0;
 }
 
-static int mount_kernel_filesystems(struct container *c, struct failure *f)
+/* The description's mounts, in its order: the kernel's filesystems and
+ * the masks, /etc/hosts and resolv.conf, then volumes and tmpfs as the
+ * command line gave them (so "-v a:/x -v b:/x/y" works). */
+static int mount_all(struct container *c, struct failure *f)
 {
-	struct options *o = &c->options;
-	if (mount_proc(c->root_fd, f) < 0 || setup_dev(c->root_fd, f) < 0 ||
-	    mount_sys(c->root_fd, o->writable_sys, c->userns, f) < 0)
-		return -1;
-	return o->unmask ? 0 : mask_paths(c->root_fd, f);
+	const struct container_spec *s = &c->spec;
+	/* A user namespace may mount sysfs only with a network namespace of
+	 * its own: with the host's, the host's /sys is bound instead. */
+	bool bind_sys = c->userns && s->network == NETWORK_HOST;
+	for (size_t i = 0; i < s->mount_count; i++) {
+		const struct mount_entry *m = &s->mounts[i];
+		int result;
+		switch (m->kind) {
+		case MOUNT_PROC:
+			result = mount_proc(c->root_fd, f);
+			break;
+		case MOUNT_DEV:
+			result = setup_dev(c->root_fd, f);
+			break;
+		case MOUNT_SYS:
+			result =
+			    mount_sys(c->root_fd, s->writable_sys, bind_sys, f);
+			break;
+		case MOUNT_MASKS:
+			result = s->unmask ? 0 : mask_paths(c->root_fd, f);
+			break;
+		case MOUNT_FILES:
+			result = mount_etc_files(c->root_fd, &c->etc, f);
+			break;
+		default:
+			result = mount_entry(c->root_fd, s, m, c->userns, f);
+		}
+		if (result < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* -w DIR is made in the writable layer if the image lacks it, as
+ * Docker does; COMMAND enters it in prepare_exec, as its user. */
+static int make_working_directory(struct container *c, struct failure *f)
+{
+	return c->spec.cwd ? make_in_root(c->root_fd, c->spec.cwd, S_IFDIR,
+					  "workdir", f)
+			   : 0;
+}
+
+/* --read-only: once every mount point is made, "/" itself is. */
+static int seal_root(struct container *c, struct failure *f)
+{
+	return c->spec.read_only_root
+		   ? remount_read_only(c->root_fd, "read-only root", "/", f)
+		   : 0;
+}
+
+/* The UTS namespace is new: only a name given changes it. */
+static int set_hostname(struct container *c, struct failure *f)
+{
+	if (c->spec.hostname &&
+	    sethostname(c->spec.hostname, strlen(c->spec.hostname)) < 0)
+		return fail(f, "hostname", c->spec.hostname, errno);
+	return 0;
+}
+
+/* --network none: the new network namespace has only lo, and down. */
+static int set_up_network(struct container *c, struct failure *f)
+{
+	return c->spec.network == NETWORK_NONE ? bring_up_loopback(f) : 0;
 }
 
 /* The last steps with full privilege, in the only order that works:
  * no_new_privs, then the seccomp filter (installing it needs
  * CAP_SYS_ADMIN or no_new_privs; it allows what the kept capabilities
- * are for, as Docker's profile does), then the capability sets. */
+ * are for, as Docker's profile does), then the bounding set, then the
+ * user (which needs CAP_SETUID and CAP_SETGID), then the capability
+ * sets: Docker's for root, none for any other user. */
 static int restrict_privileges(struct container *c, struct failure *f)
 {
-	struct options *o = &c->options;
-	if (!o->allow_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+	const struct container_spec *s = &c->spec;
+	capability_mask keep = s->capabilities;
+	if (!s->allow_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return fail(f, "no_new_privs", "prctl", errno);
-	if (!o->seccomp_unconfined && install_seccomp(o->capabilities, f) < 0)
+	if (!s->seccomp_unconfined && install_seccomp(keep, f) < 0)
 		return -1;
-	return apply_capabilities(o->capabilities, f);
+	if (limit_bounding_set(&keep, f) < 0 ||
+	    switch_identity(&c->identity, f) < 0)
+		return -1;
+	return set_capabilities(c->identity.uid == 0 ? keep : 0, f);
 }
 
 /* With --init this process stays PID 1 and a child runs COMMAND. */
 static int start_pid_1(struct container *c, struct failure *f)
 {
-	return c->options.init ? start_init(f) : 0;
+	return c->spec.init ? start_init(f) : 0;
 }
 
-/* COMMAND gets the caller's signal mask back, a PATH, and no file
- * descriptor beyond 0-2 (close-on-exec for all, the caller's leaks too). */
+/* COMMAND gets the caller's signal mask back, its own environment, its
+ * working directory (entered as its user, who must be allowed to), and
+ * no file descriptor beyond 0-2 (close-on-exec for all, the caller's
+ * leaks too). */
 static int prepare_exec(struct container *c, struct failure *f)
 {
+	extern char **environ;
+	const char *cwd = c->spec.cwd ? c->spec.cwd : "/";
 	if (sigprocmask(SIG_SETMASK, &c->original_mask, NULL) < 0)
 		return fail(f, "exec", "restore signal mask", errno);
-	if (!getenv("PATH") && setenv("PATH", DEFAULT_PATH, 1) < 0)
-		return fail(f, "exec", "PATH", errno);
+	char **env = build_environment(&c->spec, c->hostname, c->identity.home,
+				       c->term, f);
+	if (!env)
+		return -1;
+	environ = env; /* execvp searches this PATH */
+	if (chdir(cwd) < 0)
+		return fail(f, "workdir", cwd, errno);
 	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		return fail(f, "exec", "close_range", errno);
 	if (setrlimit(RLIMIT_STACK, &caller_stack) < 0)
@@ -189,7 +282,7 @@ static int prepare_exec(struct container *c, struct failure *f)
 
 static int run_command(struct container *c, struct failure *f)
 {
-	char **command = c->options.command;
+	char **command = c->spec.command;
 	execvp(command[0], command);
 	fail(f, "exec", command[0], errno);
 	f->status = errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXECUTE;
@@ -206,10 +299,13 @@ static int run_command(struct container *c, struct failure *f)
 static int setup_container(struct container *c, struct failure *f)
 {
 	if (die_with_parent(c, f) < 0 || wait_for_id_maps(c) < 0 ||
-	    make_mounts_private(c, f) < 0 || mount_overlay(c, f) < 0 ||
-	    mount_kernel_filesystems(c, f) < 0 ||
-	    switch_root(c->root_fd, f) < 0 || restrict_privileges(c, f) < 0 ||
-	    start_pid_1(c, f) < 0 || prepare_exec(c, f) < 0)
+	    make_mounts_private(c, f) < 0 || mount_root(c, f) < 0 ||
+	    mount_all(c, f) < 0 || make_working_directory(c, f) < 0 ||
+	    seal_root(c, f) < 0 || switch_root(c->root_fd, f) < 0 ||
+	    set_hostname(c, f) < 0 || set_up_network(c, f) < 0 ||
+	    resolve_identity(&c->spec, &c->identity, f) < 0 ||
+	    restrict_privileges(c, f) < 0 || start_pid_1(c, f) < 0 ||
+	    prepare_exec(c, f) < 0)
 		return -1;
 	return run_command(c, f);
 }
@@ -254,9 +350,11 @@ static int block_signals(struct container *c, struct failure *f)
 static int container_flags(const struct container *c)
 {
 	int flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
+	if (c->spec.network == NETWORK_NONE)
+		flags |= CLONE_NEWNET;
 	if (c->userns)
 		flags |= CLONE_NEWUSER;
-	else if (!c->options.init)
+	else if (!c->spec.init)
 		flags |= CLONE_VM | CLONE_VFORK;
 	return flags;
 }
@@ -357,13 +455,57 @@ static int wait_container(struct container *c)
 static int choose_userns(struct container *c, struct failure *f)
 {
 	bool root = geteuid() == 0;
-	if (c->options.userns == USERNS_OFF && !root) {
+	if (c->spec.userns == USERNS_OFF && !root) {
 		fail(f, "arguments", "--no-userns needs root", EPERM);
 		return add_hint(f, "run with sudo, or without --no-userns");
 	}
-	c->userns = c->options.userns == USERNS_ON ||
-		    (c->options.userns == USERNS_AUTO && !root);
+	c->userns = c->spec.userns == USERNS_ON ||
+		    (c->spec.userns == USERNS_AUTO && !root);
 	return c->userns ? check_userns_kernel(f) : 0;
+}
+
+/* WRITEDIR: opened, checked against the layers, locked, and given the
+ * top layer's mode for the run (see writedir.h). */
+static int prepare_writedir_for_run(struct container *c, struct failure *f)
+{
+	struct writedir *w = &c->writedir;
+	return open_writedir(w, c->spec.writedir, c->spec.overlay_workdir, f) <
+			   0 ||
+		       check_overlaps(&c->layers, w->path, w->work_path, f) <
+			   0 ||
+		       (c->userns &&
+			check_caller_access(&c->layers, w, f) < 0) ||
+		       prepare_writedir(w, f) < 0 || start_janitor(w, f) < 0 ||
+		       lock_writedir(w, c->userns, f) < 0 ||
+		       open_writedir_for_run(
+			   w, c->layers.layers[c->layers.count - 1].fd, f) < 0
+		   ? -1
+		   : 0;
+}
+
+/* The root filesystem's parts: the layers, and WRITEDIR or (--rm,
+ * --read-only) nothing on the host at all. */
+static int open_root_parts(struct container *c, struct failure *f)
+{
+	if (open_layers(&c->layers, c->spec.layers, c->spec.layer_count, f) < 0)
+		return -1;
+	if (c->spec.writable == WRITABLE_WRITEDIR)
+		return prepare_writedir_for_run(c, f);
+	return c->userns ? check_caller_access(&c->layers, NULL, f) : 0;
+}
+
+/* What the child will need from the host, read now: the hostname it
+ * keeps or gets, the host's name files, the caller's TERM. */
+static int gather_host_facts(struct container *c, struct failure *f)
+{
+	struct utsname host;
+	if (c->spec.hostname)
+		snprintf(c->hostname, sizeof(c->hostname), "%s",
+			 c->spec.hostname);
+	else if (uname(&host) == 0)
+		snprintf(c->hostname, sizeof(c->hostname), "%s", host.nodename);
+	c->term = getenv("TERM");
+	return prepare_etc_files(&c->spec, c->hostname, &c->etc, f);
 }
 
 /*
@@ -372,29 +514,20 @@ static int choose_userns(struct container *c, struct failure *f)
  */
 static int run_container(struct container *c)
 {
-	struct options *o = &c->options;
+	struct container_spec *s = &c->spec;
 	struct failure f;
 	int status = EXIT_SETUP_FAILED;
 	c->overlay_fd = -1;
 	c->writedir = WRITEDIR_INIT;
 
-	if (choose_userns(c, &f) < 0 ||
-	    open_layers(&c->layers, o->layers, o->layer_count, &f) < 0 ||
-	    open_writedir(&c->writedir, o->writedir, o->workdir, &f) < 0 ||
-	    check_overlaps(&c->layers, c->writedir.path, c->writedir.work_path,
-			   &f) < 0 ||
-	    (c->userns &&
-	     check_caller_access(&c->layers, &c->writedir, &f) < 0) ||
-	    prepare_writedir(&c->writedir, &f) < 0 ||
-	    start_janitor(&c->writedir, &f) < 0 ||
-	    lock_writedir(&c->writedir, c->userns, &f) < 0 ||
-	    open_writedir_for_run(
-		&c->writedir, c->layers.layers[c->layers.count - 1].fd, &f) < 0)
+	if (choose_userns(c, &f) < 0 || open_root_parts(c, &f) < 0 ||
+	    open_volume_sources(s, c->userns, &f) < 0 ||
+	    gather_host_facts(c, &f) < 0)
 		goto failed;
 	/* Without root only the child, in its own user namespace, may
 	 * mount: it builds the overlay there. */
-	if (!o->legacy_mount && !c->userns) {
-		c->overlay_fd = create_overlay(&c->layers, &c->writedir, &f);
+	if (!s->legacy_mount && !c->userns) {
+		c->overlay_fd = create_overlay(&c->layers, writedir_of(c), &f);
 		if (c->overlay_fd == -1)
 			goto failed;
 	}
@@ -419,6 +552,8 @@ done:
 		close(c->overlay_fd);
 	release_writedir(&c->writedir, c->command_ran);
 	stop_janitor(&c->writedir);
+	close_volume_sources(s);
+	free_etc_files(&c->etc);
 	close_layers(&c->layers);
 	return status;
 }
@@ -459,22 +594,25 @@ static int ensure_stack(void)
 
 static __attribute__((noinline)) int container_fs(int argc, char **argv)
 {
-	struct container c = {0};
+	static struct container c; /* large (the identity): not on the stack */
 	struct failure f;
-	if (parse_command_line(argc, argv, &c.options, &f) < 0) {
+	enum action action;
+	int status = EXIT_SETUP_FAILED;
+	if (parse_command_line(argc, argv, &action, &c.spec, &f) < 0)
 		print_failure(&f);
-		return EXIT_SETUP_FAILED;
+	else if (action == ACTION_RUN)
+		status = run_container(&c);
+	else if (fputs(action == ACTION_HELP ? usage_text
+					     : "container-fs " VERSION "\n",
+		       stdout) >= 0 &&
+		 fflush(stdout) == 0)
+		status = 0;
+	else {
+		fail(&f, "write", "stdout", errno);
+		print_failure(&f);
 	}
-	if (c.options.action == ACTION_RUN)
-		return run_container(&c);
-	fputs(c.options.action == ACTION_HELP ? usage_text
-					      : "container-fs " VERSION "\n",
-	      stdout);
-	if (fflush(stdout) == 0)
-		return 0;
-	fail(&f, "write", "stdout", errno);
-	print_failure(&f);
-	return EXIT_SETUP_FAILED;
+	free_spec(&c.spec);
+	return status;
 }
 
 int main(int argc, char **argv)

@@ -180,11 +180,17 @@ static int bind_device(int dev_fd, const char *name, const char *source,
 	fd = open_beneath(dev_fd, name, O_PATH);
 	if (fd < 0)
 		return fail(f, "mount /dev", name, errno);
-	result = mount_on(fd, "mount /dev", name, NULL, NULL,
-			  MS_REMOUNT | MS_BIND | MS_RDONLY | kept_flags(fd),
-			  NULL, f);
+	result = remount_read_only(fd, "mount /dev", name, f);
 	close(fd);
 	return result;
+}
+
+int remount_read_only(int fd, const char *step, const char *name,
+		      struct failure *f)
+{
+	return mount_on(fd, step, name, NULL, NULL,
+			MS_REMOUNT | MS_BIND | MS_RDONLY | kept_flags(fd), NULL,
+			f);
 }
 
 int setup_dev(int root_fd, struct failure *f)
@@ -265,21 +271,21 @@ struct attributes { /* struct mount_attr of <linux/mount.h> */
 	unsigned long long attr_set, attr_clr, propagation, userns_fd;
 };
 
-/* Makes the mount tree at fd read-only, nosuid, nodev and noexec, every
- * mount in it (a remount would change only the top one). */
-static int lock_down_tree(int fd, const char *step, const char *name,
-			  struct failure *f)
+int make_tree_read_only(int fd, bool lock_down, const char *step,
+			const char *name, struct failure *f)
 {
-	struct attributes attributes = {
-	    .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-			MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};
+	unsigned long long extra =
+	    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+	struct attributes attributes = {.attr_set = MOUNT_ATTR_RDONLY |
+						    (lock_down ? extra : 0)};
 	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE,
 		    &attributes, sizeof(attributes)) == 0)
 		return 0;
 	if (errno != ENOSYS)
 		return fail(f, step, name, errno);
-	/* Before 5.12: the top mount only; submounts keep the host's
-	 * flags, and the host's ids own what they hold. */
+	/* Before 5.12: the top mount only; submounts keep their flags. */
+	if (!lock_down)
+		return remount_read_only(fd, step, name, f);
 	return mount_on(fd, step, name, NULL, NULL,
 			MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID |
 			    MS_NODEV | MS_NOEXEC,
@@ -307,22 +313,46 @@ int mount_sys(int root_fd, bool writable, bool bind_host, struct failure *f)
 			       MS_BIND | MS_REC, NULL, f);
 	if (fd < 0)
 		return -1;
-	int result = writable ? 0 : lock_down_tree(fd, step, "sys", f);
+	int result =
+	    writable ? 0 : make_tree_read_only(fd, true, step, "sys", f);
 	close(fd);
 	return result;
+}
+
+/* The mount id of what path leads to, or 0 where statx cannot tell
+ * (before 5.8). */
+static unsigned long long mount_id(int dir_fd, const char *path, int flags)
+{
+	struct statx st;
+	if (statx(dir_fd, path, flags, STATX_MNT_ID, &st) < 0 ||
+	    !(st.stx_mask & STATX_MNT_ID))
+		return 0;
+	return st.stx_mnt_id;
 }
 
 int switch_root(int root_fd, struct failure *f)
 {
 	/* pivot_root(".", ".") stacks the old root on top of the new one;
 	 * detaching it leaves the overlay as "/" with nothing above, so no
-	 * "cd /../.." and no mount of the host's survives (chroot would). */
+	 * "cd /../.." and no mount of the host's survives (chroot would).
+	 * "/.." is the topmost mount on the root: detach until that is the
+	 * new root itself, as whatever was stacked with the old root (the
+	 * tmpfs of --rm under --legacy-mount) comes up with it. */
 	if (fchdir(root_fd) < 0)
 		return fail(f, "pivot_root", "enter the new root", errno);
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
 		return fail(f, "pivot_root", ".", errno);
-	if (umount2(".", MNT_DETACH) < 0)
-		return fail(f, "pivot_root", "detach the old root", errno);
+	unsigned long long root = mount_id(root_fd, "", AT_EMPTY_PATH);
+	for (int i = 0; i < 8; i++) {
+		if (umount2("/..", MNT_DETACH) < 0)
+			return fail(f, "pivot_root", "detach the old root",
+				    errno);
+		unsigned long long top = mount_id(AT_FDCWD, "/..", 0);
+		if (!root || !top || top == root)
+			break;
+	}
+	if (mount_id(AT_FDCWD, "/..", 0) != root)
+		return fail(f, "pivot_root", "detach the old root", EBUSY);
 	if (chdir("/") < 0)
 		return fail(f, "pivot_root", "/", errno);
 	return 0;

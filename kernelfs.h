@@ -35,6 +35,18 @@ int mount_on(int target_fd, const char *step, const char *target_name,
 	     const char *source, const char *type, unsigned long flags,
 	     const char *data, struct failure *f);
 
+/* Makes the mount at fd (a bind, or the top of a mount) read-only,
+ * keeping its nosuid, nodev and noexec: a user namespace may not drop
+ * those the host set. 0 or -1 with f filled. */
+int remount_read_only(int fd, const char *step, const char *name,
+		      struct failure *f);
+
+/* Makes the mount tree at fd read-only, every mount in it (a remount
+ * changes the top one only, which is all kernels before 5.12 offer),
+ * with lock_down also nosuid, nodev and noexec. 0 or -1 with f filled. */
+int make_tree_read_only(int fd, bool lock_down, const char *step,
+			const char *name, struct failure *f);
+
 /* Fails (EXDEV) unless fd is on a filesystem of type magic (statfs). */
 int check_filesystem(int fd, long magic, const char *step, const char *name,
 		     struct failure *f);

@@ -118,12 +118,18 @@ int check_writable(int fd, struct failure *f)
 	return 0;
 }
 
-/* The overlay of the layers open at lower_fds (bottom to top) under the
- * upper and work directories open at upper_fd and work_fd, as a detached
- * mount: its fd, -1, or -2 when the kernel lacks the API. */
+/* Where the changes go: the upper and work directories, whether
+ * overlayfs keeps its marks in user.* xattrs, and a name for messages. */
+struct upper {
+	int upper_fd, work_fd;
+	bool userxattr;
+	const char *name;
+};
+
+/* The overlay of the layers open at lower_fds (bottom to top) under u,
+ * as a detached mount: its fd, -1, or -2 when the kernel lacks the API. */
 static int build_overlay(const struct layer_stack *s, const int *lower_fds,
-			 const struct writedir *w, int upper_fd, int work_fd,
-			 struct failure *f)
+			 const struct upper *u, struct failure *f)
 {
 	char name[32];
 	int fs_fd = sys_fsopen("overlay", FSOPEN_CLOEXEC);
@@ -155,31 +161,31 @@ static int build_overlay(const struct layer_stack *s, const int *lower_fds,
 			goto failed;
 		}
 	}
-	if (set_escaped(fs_fd, "upperdir", upper_fd) < 0) {
-		fail(f, "mount overlay", w->path, errno);
+	if (set_escaped(fs_fd, "upperdir", u->upper_fd) < 0) {
+		fail(f, "mount overlay", u->name, errno);
 		goto failed_with_log;
 	}
-	if (set_escaped(fs_fd, "workdir", work_fd) < 0) {
+	if (set_escaped(fs_fd, "workdir", u->work_fd) < 0) {
 		fail(f, "mount overlay", "workdir", errno);
 		goto failed_with_log;
 	}
 	/* In a user namespace overlayfs may not use trusted.* xattrs:
 	 * userxattr keeps its marks in user.overlay.*, and root follows a
 	 * WRITEDIR marked that way (see prepare_writedir). */
-	if (w->userxattr &&
+	if (u->userxattr &&
 	    sys_fsconfig(fs_fd, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0) {
 		fail(f, "mount overlay", "userxattr", errno);
 		goto failed_with_log;
 	}
 	if (sys_fsconfig(fs_fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
-		fail(f, "mount overlay", w->path, errno);
+		fail(f, "mount overlay", u->name, errno);
 		goto failed_with_log;
 	}
 	/* nodev: no device cgroup guards the container, so a node made
 	 * with CAP_MKNOD, or shipped in a layer, must not open. */
 	int mount_fd = sys_fsmount(fs_fd, FSMOUNT_CLOEXEC, MOUNT_ATTR_NODEV);
 	if (mount_fd < 0) {
-		fail(f, "mount overlay", w->path, errno);
+		fail(f, "mount overlay", u->name, errno);
 		goto failed_with_log;
 	}
 	if (check_writable(mount_fd, f) < 0) {
@@ -198,29 +204,121 @@ failed:
 	return -1;
 }
 
+int make_tmpfs_upper(const struct layer_stack *s, int *tmpfs_fd,
+		     struct failure *f)
+{
+	struct stat top;
+	if (fstat(s->layers[s->count - 1].fd, &top) < 0)
+		return fail(f, "mount overlay", "top layer", errno);
+	int fs_fd = sys_fsopen("tmpfs", FSOPEN_CLOEXEC);
+	if (fs_fd < 0)
+		return errno == ENOSYS
+			   ? -2
+			   : fail(f, "mount overlay", "tmpfs", errno);
+	*tmpfs_fd = -1;
+	if (sys_fsconfig(fs_fd, FSCONFIG_SET_STRING, "mode", "0700", 0) == 0 &&
+	    sys_fsconfig(fs_fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
+		*tmpfs_fd = sys_fsmount(fs_fd, FSMOUNT_CLOEXEC,
+					MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID);
+	int error = errno;
+	close(fs_fd);
+	if (*tmpfs_fd < 0)
+		return fail(f, "mount overlay", "tmpfs", error);
+	return prepare_tmpfs_upper(*tmpfs_fd, top.st_mode & 07777, f);
+}
+
+int prepare_tmpfs_upper(int tmpfs_fd, mode_t root_mode, struct failure *f)
+{
+	/* "/" gets the top layer's mode, as from a WRITEDIR during a run;
+	 * mkdirat's mode is cut by our umask, fchmodat's is not. */
+	if ((mkdirat(tmpfs_fd, "upper", 0700) < 0 && errno != EEXIST) ||
+	    fchmodat(tmpfs_fd, "upper", root_mode, 0) < 0 ||
+	    (mkdirat(tmpfs_fd, "work", 0700) < 0 && errno != EEXIST))
+		return fail(f, "mount overlay", "tmpfs", errno);
+	return 0;
+}
+
+/* WRITEDIR's fds stay WRITEDIR's; the tmpfs's were opened for this. */
+static void close_upper(struct upper *u, const struct writedir *w)
+{
+	if (w)
+		return;
+	if (u->upper_fd >= 0)
+		close(u->upper_fd);
+	if (u->work_fd >= 0)
+		close(u->work_fd);
+}
+
+/* The upper side on the tmpfs at tmpfs_fd, or WRITEDIR (w). */
+static int open_upper(int tmpfs_fd, const struct writedir *w, bool userns,
+		      struct upper *u, struct failure *f)
+{
+	if (w) {
+		*u = (struct upper){w->fd, overlay_workdir_fd(w), w->userxattr,
+				    w->path};
+		return 0;
+	}
+	*u = (struct upper){-1, -1, userns, "tmpfs"};
+	u->upper_fd = openat(tmpfs_fd, "upper",
+			     O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	u->work_fd = openat(tmpfs_fd, "work",
+			    O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (u->upper_fd >= 0 && u->work_fd >= 0)
+		return 0;
+	int error = errno;
+	close_upper(u, w);
+	return fail(f, "mount overlay", "tmpfs", error);
+}
+
 int create_overlay(const struct layer_stack *s, const struct writedir *w,
 		   struct failure *f)
 {
+	int tmpfs_fd = -1;
+	if (!w) {
+		int made = make_tmpfs_upper(s, &tmpfs_fd, f);
+		if (made < 0)
+			return made;
+	}
+	struct upper u;
 	int *lower_fds = malloc(sizeof(*lower_fds) * (size_t)(s->count + 1));
+	int result = -1;
 	if (!lower_fds)
-		return fail(f, "mount overlay", "prepare", errno);
-	for (int i = 0; i < s->count; i++)
-		lower_fds[i] = s->layers[i].fd;
-	int result =
-	    build_overlay(s, lower_fds, w, w->fd, overlay_workdir_fd(w), f);
+		fail(f, "mount overlay", "prepare", errno);
+	else if (open_upper(tmpfs_fd, w, false, &u, f) == 0) {
+		for (int i = 0; i < s->count; i++)
+			lower_fds[i] = s->layers[i].fd;
+		result = build_overlay(s, lower_fds, &u, f);
+		close_upper(&u, w);
+	}
 	free(lower_fds);
+	if (tmpfs_fd >= 0)
+		close(tmpfs_fd);
 	return result;
 }
 
 int create_overlay_here(const struct layer_stack *s, const struct writedir *w,
 			struct failure *f)
 {
+	int tmpfs_fd = -1;
+	if (!w) {
+		int made = make_tmpfs_upper(s, &tmpfs_fd, f);
+		if (made < 0)
+			return made;
+	}
 	int *fds = reopen_directories(s, w, f);
-	if (!fds)
-		return -1;
-	int result =
-	    build_overlay(s, fds, w, fds[s->count], fds[s->count + 1], f);
-	close_directories(fds, s->count + 2);
+	int result = -1;
+	struct upper u;
+	if (fds && w) {
+		u = (struct upper){fds[s->count], fds[s->count + 1],
+				   w->userxattr, w->path};
+		result = build_overlay(s, fds, &u, f);
+	} else if (fds && open_upper(tmpfs_fd, NULL, true, &u, f) == 0) {
+		result = build_overlay(s, fds, &u, f);
+		close_upper(&u, NULL);
+	}
+	close_directories(fds, s->count + (w ? 2 : 0));
+	if (tmpfs_fd >= 0)
+		close(tmpfs_fd);
 	return result;
 }
 
@@ -259,6 +357,8 @@ int *reopen_directories(const struct layer_stack *s, const struct writedir *w,
 			goto failed;
 		}
 	}
+	if (!w)
+		return fds;
 	fds[n] = reopen_same(AT_FDCWD, w->path, w->fd);
 	if (fds[n] < 0) {
 		fail(f, "mount overlay", w->path, errno);

@@ -7,18 +7,55 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
 #include "overlay.h"
 
+/* The root's ".." is the only path that crosses into a mount stacked on
+ * the root: it leads to that mount's root, by no name anyone else can
+ * change. Returns an fd of it, checked to be of type magic, or -1. */
+static int open_stacked_root(long magic, struct failure *f)
+{
+	int root = open("/..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct statfs fs;
+	if (root < 0 || fstatfs(root, &fs) < 0 || fs.f_type != magic) {
+		int error = root < 0 ? errno : EXDEV;
+		if (root >= 0)
+			close(root);
+		return fail(f, "mount overlay", "enter the new root", error);
+	}
+	return root;
+}
+
+/* --rm and --read-only: a tmpfs stacked on our root takes the changes;
+ * names its upper and work directories as the overlay options will. */
+static int name_tmpfs_upper(const struct layer_stack *s, char **names,
+			    struct failure *f)
+{
+	struct stat top;
+	if (fstat(s->layers[s->count - 1].fd, &top) < 0)
+		return fail(f, "mount overlay", "top layer", errno);
+	if (mount("tmpfs", "/", "tmpfs", MS_NODEV | MS_NOSUID, "mode=0700") < 0)
+		return fail(f, "mount overlay", "tmpfs", errno);
+	int tmpfs = open_stacked_root(TMPFS_MAGIC, f);
+	if (tmpfs < 0 || prepare_tmpfs_upper(tmpfs, top.st_mode & 07777, f) < 0)
+		return -1; /* tmpfs stays open: the names below refer to it */
+	if (asprintf(&names[s->count], "%d/upper", tmpfs) < 0 ||
+	    asprintf(&names[s->count + 1], "%d/work", tmpfs) < 0)
+		return fail(f, "mount overlay", "prepare", ENOMEM);
+	return 0;
+}
+
 int mount_overlay_legacy(const struct layer_stack *s, const struct writedir *w,
-			 struct failure *f)
+			 bool userns, struct failure *f)
 {
 	/* Each directory opened again in this namespace, and named by fd
 	 * relative to /proc/self/fd: 500 layers then fit in the page
 	 * mount(2) accepts, whatever their paths. */
 	int *fds = reopen_directories(s, w, f);
+	int count = s->count + (w ? 2 : 0);
 	char **names = calloc((size_t)s->count + 2, sizeof(*names));
 	struct string data = {0};
 	int result = -1;
@@ -28,12 +65,14 @@ int mount_overlay_legacy(const struct layer_stack *s, const struct writedir *w,
 		fail(f, "mount overlay", "prepare", errno);
 		goto out;
 	}
-	for (int i = 0; i < s->count + 2; i++)
+	for (int i = 0; i < count; i++)
 		if (asprintf(&names[i], "%d", fds[i]) < 0) {
 			names[i] = NULL;
 			fail(f, "mount overlay", "prepare", ENOMEM);
 			goto out;
 		}
+	if (!w && name_tmpfs_upper(s, names, f) < 0)
+		goto out;
 	if (chdir("/proc/self/fd") < 0) {
 		fail(f, "mount overlay", "/proc/self/fd", errno);
 		goto out;
@@ -44,7 +83,8 @@ int mount_overlay_legacy(const struct layer_stack *s, const struct writedir *w,
 	    escape_directory(&data, names[s->count]) < 0 ||
 	    append_string(&data, ",workdir=") < 0 ||
 	    escape_directory(&data, names[s->count + 1]) < 0 ||
-	    (w->userxattr && append_string(&data, ",userxattr") < 0)) {
+	    ((w ? w->userxattr : userns) &&
+	     append_string(&data, ",userxattr") < 0)) {
 		fail(f, "mount overlay", "build options", errno);
 		goto out;
 	}
@@ -66,27 +106,18 @@ int mount_overlay_legacy(const struct layer_stack *s, const struct writedir *w,
 		hint_overlay_error(f);
 		goto out;
 	}
-	/* The root's ".." is the only path that crosses into a mount
-	 * stacked on the root: it leads to the overlay's root, by no name
-	 * anyone else can change. */
-	int root = open("/..", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	struct statfs fs;
-	if (root < 0 || fstatfs(root, &fs) < 0) {
-		fail(f, "mount overlay", "enter the new root", errno);
-	} else if (fs.f_type != OVERLAYFS_SUPER_MAGIC) {
-		fail(f, "mount overlay", "enter the new root", EXDEV);
-	} else if (fchdir(root) < 0) {
-		fail(f, "mount overlay", "enter the new root", errno);
-	} else {
-		result = check_writable(root, f);
-	}
-	if (root >= 0)
+	int root = open_stacked_root(OVERLAYFS_SUPER_MAGIC, f);
+	if (root >= 0) {
+		result = fchdir(root) < 0 ? fail(f, "mount overlay",
+						 "enter the new root", errno)
+					  : check_writable(root, f);
 		close(root);
+	}
 out:
 	for (int i = 0; names && i < s->count + 2; i++)
 		free(names[i]);
 	free(names);
-	close_directories(fds, s->count + 2);
+	close_directories(fds, count);
 	free_string(&data);
 	return result;
 }

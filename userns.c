@@ -52,6 +52,8 @@ int check_caller_access(const struct layer_stack *s, const struct writedir *w,
 	for (int i = 0; i < s->count; i++)
 		if (check_access(s->layers[i].path, R_OK | X_OK, f) < 0)
 			return -1;
+	if (!w)
+		return 0;
 	/* The lock (and managed work) directory, and a missing WRITEDIR,
 	 * are made in WRITEDIR's parent (w->path is canonical). */
 	const char *slash = strrchr(w->path, '/');

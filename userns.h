@@ -14,8 +14,8 @@ int check_userns_kernel(struct failure *f);
 
 /* Without root the kernel checks the caller's rights only once the
  * container runs; check them first, so a LAYER the caller may not read
- * or a WRITEDIR (or its parent) it may not write is refused up front.
- * 0 or -1. */
+ * or a WRITEDIR (or its parent) it may not write is refused up front
+ * (w NULL: no WRITEDIR). 0 or -1. */
 int check_caller_access(const struct layer_stack *s, const struct writedir *w,
 			struct failure *f);
 

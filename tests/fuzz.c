@@ -1,6 +1,7 @@
 /* fuzz.c - a libFuzzer target for what handles untrusted text: the option
  * string builder (append_string, escape_directory, build_lowerdir) and the
- * command-line splitter (parse_command_line). Built and run by `make fuzz`.
+ * command line into the container's description (parse_command_line,
+ * with -v, --tmpfs, -e and the rest). Built and run by `make fuzz`.
  *
  * The input is a list of words separated by NUL bytes; its first byte
  * picks the check (odd: escaping, even: arguments). Any broken property
@@ -156,42 +157,59 @@ static void check_failure(const struct failure *f)
 	require(f->status == EXIT_SETUP_FAILED);
 }
 
-/* parse_command_line allocates nothing: everything it finds points into
- * argv. On success with a command to run, that is: at least one layer
- * and WRITEDIR, just before the first "--", and COMMAND after it. */
+/* On success with a command to run: at least one layer, WRITEDIR just
+ * before the first "--" (unless --rm or --read-only), COMMAND after it,
+ * all copied word for word; every mount destination a valid container
+ * path; every variable NAME=VALUE with a NAME. free_spec frees it all
+ * (LeakSanitizer checks). */
 static void check_arguments(const uint8_t *data, size_t size)
 {
 	int argc;
 	char *buffer;
 	char **argv = split_words(data, size, &argc, &buffer);
-	struct options options;
+	struct container_spec spec;
+	enum action action;
 	struct failure failure;
 	/* Twice: getopt's state must not leak from one call to the next. */
 	for (int round = 0; round < 2; round++) {
 		memset(&failure, 0xff, sizeof(failure));
-		if (parse_command_line(argc, argv, &options, &failure) < 0) {
+		int result =
+		    parse_command_line(argc, argv, &action, &spec, &failure);
+		if (result < 0)
 			check_failure(&failure);
+		if (result < 0 || action != ACTION_RUN) {
+			free_spec(&spec);
 			continue;
 		}
-		if (options.action != ACTION_RUN)
-			continue;
 		int split = 1;
 		while (split < argc && strcmp(argv[split], "--") != 0)
 			split++;
 		require(split < argc - 1);
-		require(options.command == argv + split + 1);
-		require(options.writedir == argv[split - 1]);
-		require(options.layer_count >= 1);
-		require(options.layers + options.layer_count ==
-			argv + split - 1);
-		require(options.layers > argv);
-		for (int i = 0; i < options.layer_count; i++)
-			require(options.layers[i][0] != '\0');
-		require(options.writedir[0] != '\0');
-		/* "--workdir DIR" or "--workdir=DIR": within the words. */
-		require(!options.workdir || (options.workdir[0] != '\0' &&
-					     options.workdir >= buffer &&
-					     options.workdir < buffer + size));
+		for (int i = split + 1; i < argc; i++)
+			require(strcmp(spec.command[i - split - 1], argv[i]) ==
+				0);
+		require(spec.command[argc - split - 1] == NULL);
+		int last = split;
+		if (spec.writable == WRITABLE_WRITEDIR) {
+			require(strcmp(spec.writedir, argv[split - 1]) == 0);
+			last--;
+		}
+		require(spec.layer_count >= 1);
+		for (int i = 0; i < spec.layer_count; i++) {
+			require(spec.layers[i][0] != '\0' &&
+				spec.layers[i][0] != '-');
+			require(strcmp(spec.layers[i],
+				       argv[last - spec.layer_count + i]) == 0);
+		}
+		for (size_t i = 0; i < spec.mount_count; i++)
+			require(
+			    spec.mounts[i].kind == MOUNT_FILES ||
+			    !spec.mounts[i].destination ||
+			    valid_container_path(spec.mounts[i].destination));
+		for (size_t i = 0; i < spec.env_count; i++)
+			require(spec.env[i][0] != '=' &&
+				strchr(spec.env[i], '=') != NULL);
+		free_spec(&spec);
 	}
 	free(argv);
 	free(buffer);

@@ -241,10 +241,12 @@ int main(int argc, char **argv)
 			       0
 			   ? (perror(argv[2]), 1)
 			   : 0;
-	fprintf(stderr, "usage: probe fds|segv|abort|wait-signal|ids|"
-			"as-user UID PROGRAM...|chroot-escape PATH|"
-			"clone-namespaces|syscall NR|personality VALUE|"
-			"ioctl REQUEST|process-vm-readv|pidfd-getfd|"
-			"make-socket PATH|swap A B SECONDS|set-xattr PATH NAME VALUE\n");
+	fprintf(
+	    stderr,
+	    "usage: probe fds|segv|abort|wait-signal|ids|"
+	    "as-user UID PROGRAM...|chroot-escape PATH|"
+	    "clone-namespaces|syscall NR|personality VALUE|"
+	    "ioctl REQUEST|process-vm-readv|pidfd-getfd|"
+	    "make-socket PATH|swap A B SECONDS|set-xattr PATH NAME VALUE\n");
 	return 2;
 }

@@ -72,7 +72,7 @@ test_args_only_one_directory() {
 test_args_unknown_option() {
 	refused "unknown option '--bogus'" --bogus "$BASE" w -- true
 	refused "unknown option '-x'" -x "$BASE" w -- true
-	refused "'--workdir' needs a value" --workdir
+	refused "'--overlay-workdir' needs a value" --overlay-workdir
 	expect_no_file w
 }
 
@@ -81,7 +81,7 @@ test_args_option_after_first_directory_is_refused() {
 	# Read as a directory, '--init' would be made as WRITEDIR and the
 	# option would silently not apply: refused, whatever the option.
 	refused "'--init': options go before the first directory" "$BASE" app --init -- true
-	refused "'--workdir': options go before the first directory" "$BASE" --workdir wd w -- true
+	refused "'--overlay-workdir': options go before the first directory" "$BASE" --overlay-workdir wd w -- true
 	refused "'-x': options go before the first directory" "$BASE" app -x -- true
 	grep -qF "given as ./-x" "$WORK/err" || flunk "no hint: $(cat "$WORK/err")"
 	# A directory really named so is given as ./NAME.
@@ -91,7 +91,7 @@ test_args_option_after_first_directory_is_refused() {
 	expect_out "dash layer"
 	expect_empty_err
 	# Options before the first directory are still options.
-	cfs --legacy-mount --workdir wd "$BASE" w2 -- echo ok
+	cfs --legacy-mount --overlay-workdir wd "$BASE" w2 -- echo ok
 	expect_status 0
 	expect_out ok
 	expect_no_workdir_left
@@ -99,9 +99,9 @@ test_args_option_after_first_directory_is_refused() {
 
 test_args_command_arguments_untouched() {
 	# Everything after the first '--' is COMMAND's, option-like or not.
-	cfs "$BASE" w -- echo --help -V -- --workdir
+	cfs "$BASE" w -- echo --help -V -- --overlay-workdir
 	expect_status 0
-	expect_out "--help -V -- --workdir"
+	expect_out "--help -V -- --overlay-workdir"
 	expect_empty_err
 }
 
@@ -112,7 +112,7 @@ test_args_help() {
 		expect_status 0
 		expect_out_has "Usage:"
 		expect_out_has "LAYER... WRITEDIR -- COMMAND"
-		expect_out_has "--workdir"
+		expect_out_has "--overlay-workdir"
 		expect_out_has "--legacy-mount"
 		expect_empty_err
 	done
@@ -187,7 +187,7 @@ test_args_empty_path() {
 	refused "empty" "" w -- true
 	refused "empty" "$BASE" "" w -- true
 	refused "empty" "$BASE" "" -- true
-	refused "empty" --workdir "" "$BASE" w -- true
+	refused "empty" --overlay-workdir "" "$BASE" w -- true
 }
 
 test_args_relative_paths() {
@@ -308,13 +308,30 @@ test_args_writedir_contains_layer() {
 test_args_workdir_refusals() {
 	small_layer top "top"
 	mkdir -p w other
-	refused "workdir: nosuch" --workdir nosuch "$BASE" top w -- true
-	refused "is also a layer" --workdir top "$BASE" top w -- true
+	refused "workdir: nosuch" --overlay-workdir nosuch "$BASE" top w -- true
+	refused "is also a layer" --overlay-workdir top "$BASE" top w -- true
 	mkdir top/wd
-	refused "lies inside layer" --workdir top/wd "$BASE" top w -- true
-	refused "contains layer" --workdir . "$BASE" top w -- true
-	refused "workdir" --workdir w "$BASE" top w -- true
+	refused "lies inside layer" --overlay-workdir top/wd "$BASE" top w -- true
+	refused "contains layer" --overlay-workdir . "$BASE" top w -- true
+	refused "workdir" --overlay-workdir w "$BASE" top w -- true
 	mkdir w/wd
-	refused "workdir" --workdir w/wd "$BASE" top w -- true
-	refused "workdir" --workdir other "$BASE" top other/w -- true
+	refused "workdir" --overlay-workdir w/wd "$BASE" top w -- true
+	refused "workdir" --overlay-workdir other "$BASE" top other/w -- true
+}
+
+test_args_every_option_documented() {
+	# Every long option the parser knows is in --help, the man page, the
+	# README and the bash completion.
+	local options option
+	options=$(grep -o '^    {"[a-z-]*",' "$ROOT/cli.c" | cut -d'"' -f2)
+	[ -n "$options" ] || flunk "no options found in cli.c"
+	cfs --help
+	for option in $options; do
+		grep -q -- "--$option\b" out || flunk "--$option not in --help"
+		grep -q -- "\\\\-\\\\-${option//-/\\\\-}" "$ROOT/container-fs.1" ||
+			flunk "--$option not in the man page"
+		grep -q -- "--$option" "$ROOT/README.md" || flunk "--$option not in README.md"
+		grep -q -- "--$option" "$ROOT/completions/container-fs.bash" ||
+			flunk "--$option not in the bash completion"
+	done
 }

@@ -82,7 +82,7 @@ test_isolation_no_host_mounts_visible() {
 	# Rootless, /sys is the host's bound read-only with its submounts.
 	grep -v '^/sys/' out | sort >inside
 	expect_true "unexpected mounts inside: $(cat inside)" \
-		[ "$(tr '\n' ' ' <inside)" = "/ /dev /dev/full /dev/mqueue /dev/null /dev/pts /dev/random /dev/shm /dev/tty /dev/urandom /dev/zero /proc /sys " ]
+		[ "$(tr '\n' ' ' <inside)" = "/ /dev /dev/full /dev/mqueue /dev/null /dev/pts /dev/random /dev/shm /dev/tty /dev/urandom /dev/zero /etc/hosts /etc/resolv.conf /proc /sys " ]
 }
 
 test_isolation_pivot_root_not_chroot() {

@@ -104,7 +104,7 @@ test_overlay_special_characters_in_paths() {
 			expect_true "write lands in 'w $n $name' ($mode)" grep -qx x "w $n $name/new"
 			mkdir -p "dir $name/layer/etc" "wd $n $name"
 			echo "deep $name" >"dir $name/layer/etc/who"
-			cfs ${mode:+"$mode"} --workdir "wd $n $name" "$BASE" "dir $name/layer" "dir $name/w$n" -- sh -c 'cat /etc/who; echo y >/new'
+			cfs ${mode:+"$mode"} --overlay-workdir "wd $n $name" "$BASE" "dir $name/layer" "dir $name/w$n" -- sh -c 'cat /etc/who; echo y >/new'
 			expect_status 0
 			expect_out "deep $name"
 			expect_empty_err
@@ -244,7 +244,7 @@ test_overlay_writedir_is_a_mount_point() {
 		expect_true "nothing written to the mount ($mode)" [ -z "$(ls -A w)" ]
 		expect_no_workdir_left
 		mkdir -p w/work
-		cfs ${mode:+"$mode"} --workdir w/work "$BASE" w/upper -- sh -c 'echo x >>/x; cat /etc/motd'
+		cfs ${mode:+"$mode"} --overlay-workdir w/work "$BASE" w/upper -- sh -c 'echo x >>/x; cat /etc/motd'
 		expect_status 0
 		expect_out "base layer"
 		expect_empty_err
@@ -285,11 +285,11 @@ test_overlay_workdir_option() {
 	local mode
 	mkdir wd
 	for mode in "${MOUNT_MODES[@]}"; do
-		cfs ${mode:+"$mode"} --workdir wd "$BASE" w -- sh -c 'cat /etc/motd; echo x >>/x'
+		cfs ${mode:+"$mode"} --overlay-workdir wd "$BASE" w -- sh -c 'cat /etc/motd; echo x >>/x'
 		expect_status 0
 		expect_out "base layer"
 		expect_empty_err
-		[ -d wd ] || flunk "--workdir wd was removed ($mode)"
+		[ -d wd ] || flunk "--overlay-workdir wd was removed ($mode)"
 		expect_no_workdir_left
 	done
 	expect_true "both runs wrote to w" [ "$(cat w/x)" = "x
@@ -306,11 +306,11 @@ test_overlay_failed_mount_leaves_no_trace() {
 	echo keep >kept/file
 	local mode
 	for mode in "${MOUNT_MODES[@]}"; do
-		cfs ${mode:+"$mode"} --workdir other/wd "$BASE" w -- touch /x
+		cfs ${mode:+"$mode"} --overlay-workdir other/wd "$BASE" w -- touch /x
 		expect_status 125
 		expect_error "not on the same mount"
 		expect_no_file w
-		cfs ${mode:+"$mode"} --workdir other/wd "$BASE" kept -- touch /x
+		cfs ${mode:+"$mode"} --overlay-workdir other/wd "$BASE" kept -- touch /x
 		expect_status 125
 		expect_true "existing WRITEDIR kept ($mode)" grep -qx keep kept/file
 		expect_no_file kept/x

@@ -31,23 +31,31 @@ test_running_default_path_when_caller_has_none() {
 	expect_out "$(printf '0\n1\n2')"
 }
 
-test_running_caller_path_is_kept() {
+test_running_caller_path_stays_out() {
+	# The caller's PATH is the caller's: COMMAND gets the default (as in
+	# Docker), or the caller's with -e PATH or --env-host.
 	env -i PATH=/bin "$CFS" "$BASE" upper -- sh -c 'echo "$PATH"' </dev/null >out 2>err
 	status=$?
 	expect_status 0
+	expect_out /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+	env -i PATH=/bin "$CFS" -e PATH "$BASE" upper -- sh -c 'echo "$PATH"' </dev/null >out 2>err
 	expect_out /bin
 	# A PATH without the command's directory: not found, 127.
-	env -i PATH=/nowhere "$CFS" "$BASE" upper -- ls </dev/null >out 2>err
+	env -i PATH=/nowhere "$CFS" --env-host "$BASE" upper -- ls </dev/null >out 2>err
 	status=$?
 	expect_status 127
 	expect_error "ls"
 }
 
-test_running_environment_is_inherited() {
-	CFS_TEST_VALUE="a b=c" "$CFS" "$BASE" upper -- sh -c 'echo "$CFS_TEST_VALUE"' </dev/null >out 2>err
+test_running_environment_only_when_asked() {
+	CFS_TEST_VALUE="a b=c" "$CFS" "$BASE" upper -- sh -c 'echo "[$CFS_TEST_VALUE]"' </dev/null >out 2>err
 	status=$?
 	expect_status 0
-	expect_out "a b=c"
+	expect_out "[]"
+	CFS_TEST_VALUE="a b=c" "$CFS" -e CFS_TEST_VALUE "$BASE" upper -- sh -c 'echo "[$CFS_TEST_VALUE]"' </dev/null >out 2>err
+	expect_out "[a b=c]"
+	CFS_TEST_VALUE="a b=c" "$CFS" --env-host "$BASE" upper -- sh -c 'echo "[$CFS_TEST_VALUE]"' </dev/null >out 2>err
+	expect_out "[a b=c]"
 }
 
 test_running_stdin_is_inherited() {
@@ -194,12 +202,12 @@ test_running_fib_example() {
 test_running_never_writes_to_stdin() {
 	# stdin open read-write on a file: container-fs itself never writes
 	# to it, whether it refuses, runs with its own workdir, or with
-	# --workdir (no janitor to talk to).
+	# --overlay-workdir (no janitor to talk to).
 	: >stdin-file
 	mkdir -p wk
 	"$CFS" /no/such/layer upper -- true <>stdin-file >out 2>err
 	"$CFS" "$BASE" upper -- true <>stdin-file >out 2>err
-	"$CFS" --workdir wk "$BASE" upper2 -- true <>stdin-file >out 2>err
+	"$CFS" --overlay-workdir wk "$BASE" upper2 -- true <>stdin-file >out 2>err
 	status=$?
 	expect_status 0
 	expect_true "stdin written: $(od -c stdin-file | head -2)" [ ! -s stdin-file ]

@@ -33,7 +33,7 @@ test_security_cap_add_and_drop() {
 	expect_out_has "0000000000000000"
 	cfs --cap-add NO_SUCH_CAP "$BASE" fresh -- true
 	expect_status 125
-	expect_error "unknown capability 'NO_SUCH_CAP'"
+	expect_error "--cap-add 'NO_SUCH_CAP': unknown capability"
 	expect_no_file fresh
 }
 
@@ -86,7 +86,7 @@ test_security_seccomp_follows_the_capabilities() {
 	expect_out "$(printf 'mounted\nunshared\nclone: created\nclone3: created\nSeccomp:\t2')"
 	cfs --seccomp=strict "$BASE" upper -- true
 	expect_status 125
-	expect_error "--seccomp takes 'unconfined' or 'default'"
+	expect_error "--seccomp 'strict': takes 'unconfined' or 'default'"
 }
 
 test_security_seccomp_is_an_allowlist() {

@@ -2,7 +2,7 @@
 # against other local users: private when made, its own mode and owner
 # given back after every run, its record out of the container's reach,
 # no symlink followed, nothing adopted that another user made, a lock no
-# one else can take, a --workdir never emptied, and no path resolved
+# one else can take, a --overlay-workdir never emptied, and no path resolved
 # again after a racing rename.
 
 ROOTLESS_USER=${ROOTLESS_USER:-cfs-rootless}
@@ -126,7 +126,7 @@ test_writedir_lock_not_takeable_by_others() {
 }
 
 test_writedir_workdir_option_never_emptied() {
-	# overlayfs empties DIR/work: a --workdir must be empty, or hold only
+	# overlayfs empties DIR/work: a --overlay-workdir must be empty, or hold only
 	# the mode-0 work and index directories a previous run left.
 	mkdir -p files sub/work index/index empty
 	echo important >files/notes.txt
@@ -134,16 +134,16 @@ test_writedir_workdir_option_never_emptied() {
 	local dir before
 	for dir in files sub index; do
 		before=$(tree_digest "$dir")
-		cfs --workdir "$dir" "$BASE" w -- true
+		cfs --overlay-workdir "$dir" "$BASE" w -- true
 		expect_status 125
 		expect_error "is not empty"
 		expect_true "$dir changed" [ "$(tree_digest "$dir")" = "$before" ]
 	done
-	cfs --workdir empty "$BASE" w -- sh -c 'echo x >/x'
+	cfs --overlay-workdir empty "$BASE" w -- sh -c 'echo x >/x'
 	expect_status 0
 	expect_true "no mode-0 work/ left: $(ls -la empty)" [ "$(stat -c %a empty/work)" = 0 ]
 	# What that run left is overlayfs's: the next run takes it.
-	cfs --workdir empty "$BASE" w -- cat /x
+	cfs --overlay-workdir empty "$BASE" w -- cat /x
 	expect_status 0
 	expect_out x
 }

@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 
 #include "cli.h"
+#include "network.h"
 #include "overlay.h"
 #include "unit.h"
 #include "utils.h"
@@ -84,24 +86,47 @@ static void test_build_lowerdir(void)
 	free_string(&s);
 }
 
-/* Parses a NULL-terminated argv; returns parse_command_line's result. */
-static int parse(struct options *o, struct failure *f, char **argv)
+/* Parses a NULL-terminated argv into s (freed first, if filled by an
+ * earlier call); returns parse_command_line's result. */
+static int parse(struct container_spec *s, enum action *action,
+		 struct failure *f, char **argv)
 {
 	int argc = 0;
 	while (argv[argc])
 		argc++;
-	return parse_command_line(argc, argv, o, f);
+	free_spec(s);
+	return parse_command_line(argc, argv, action, s, f);
 }
 
 #define ARGV(...) ((char *[]){"container-fs", __VA_ARGS__, NULL})
 
+static bool has_env(const struct container_spec *s, const char *pair)
+{
+	for (size_t i = 0; i < s->env_count; i++)
+		if (strcmp(s->env[i], pair) == 0)
+			return true;
+	return false;
+}
+
+/* The mount entry with this destination, or NULL. */
+static const struct mount_entry *mount_at(const struct container_spec *s,
+					  const char *destination)
+{
+	for (size_t i = 0; i < s->mount_count; i++)
+		if (s->mounts[i].destination &&
+		    strcmp(s->mounts[i].destination, destination) == 0)
+			return &s->mounts[i];
+	return NULL;
+}
+
 static void test_parse_command_line(void)
 {
-	struct options o;
+	struct container_spec o = {0};
+	enum action action;
 	struct failure f;
 
-	int r =
-	    parse(&o, &f, ARGV("rootfs", "app", "w", "--", "sh", "-c", "x"));
+	int r = parse(&o, &action, &f,
+		      ARGV("rootfs", "app", "w", "--", "sh", "-c", "x"));
 	check(r == 0 && o.layer_count == 2 &&
 		  strcmp(o.layers[0], "rootfs") == 0 &&
 		  strcmp(o.layers[1], "app") == 0 &&
@@ -110,58 +135,150 @@ static void test_parse_command_line(void)
 		  strcmp(o.command[2], "x") == 0 && o.command[3] == NULL,
 	      "args: split at '--' into layers, writedir, command");
 
-	r = parse(&o, &f, ARGV("a", "w", "--", "cmd", "--", "--help"));
+	r = parse(&o, &action, &f, ARGV("a", "w", "--", "cmd", "--", "--help"));
 	check(r == 0 && strcmp(o.command[1], "--") == 0 &&
 		  strcmp(o.command[2], "--help") == 0,
 	      "args: only the first '--' splits; the rest is the command's");
 
-	r = parse(
-	    &o, &f,
-	    ARGV("--workdir", "wd", "--legacy-mount", "a", "w", "--", "true"));
-	check(r == 0 && o.workdir && strcmp(o.workdir, "wd") == 0 &&
-		  o.legacy_mount && o.layer_count == 1,
+	r = parse(&o, &action, &f,
+		  ARGV("--overlay-workdir", "wd", "--legacy-mount", "a", "w",
+		       "--", "true"));
+	check(r == 0 && o.overlay_workdir &&
+		  strcmp(o.overlay_workdir, "wd") == 0 && o.legacy_mount &&
+		  o.layer_count == 1,
 	      "args: options before the first directory");
 
-	r = parse(&o, &f, ARGV("a", "--legacy-mount", "w", "--", "true"));
+	r = parse(&o, &action, &f,
+		  ARGV("a", "--legacy-mount", "w", "--", "true"));
 	check(r < 0 && strstr(f.detail, "options go before the first"),
 	      "args: after the first directory, '-' words are refused");
 
-	r = parse(&o, &f, ARGV("a", "w", "sh"));
+	r = parse(&o, &action, &f, ARGV("a", "w", "sh"));
 	check(r < 0 && strstr(f.detail, "missing '--'"), "args: missing '--'");
 
-	r = parse(&o, &f, ARGV("a", "w", "--"));
+	r = parse(&o, &action, &f, ARGV("a", "w", "--"));
 	check(r < 0 && strstr(f.detail, "missing COMMAND"),
 	      "args: '--' without a command");
 
-	r = parse(&o, &f, ARGV("w", "--", "sh"));
+	r = parse(&o, &action, &f, ARGV("w", "--", "sh"));
 	check(r < 0 && strstr(f.detail, "at least one LAYER"),
 	      "args: one directory is not enough");
 
-	r = parse(&o, &f, ARGV("--", "sh"));
+	r = parse(&o, &action, &f, ARGV("--", "sh"));
 	check(r < 0 && f.status == 125, "args: no directory at all");
 
-	r = parse(&o, &f, ARGV("--bogus", "a", "w", "--", "sh"));
+	r = parse(&o, &action, &f, ARGV("--bogus", "a", "w", "--", "sh"));
 	check(r < 0 && strstr(f.detail, "unknown option '--bogus'"),
 	      "args: unknown option");
 
-	r = parse(&o, &f, ARGV("a", "w", "--workdir"));
+	r = parse(&o, &action, &f, ARGV("a", "w", "--overlay-workdir"));
 	check(r < 0, "args: nothing but directories and an option");
 
-	r = parse(&o, &f, ARGV("--workdir"));
+	r = parse(&o, &action, &f, ARGV("--overlay-workdir"));
 	check(r < 0 && strstr(f.detail, "needs a value"),
 	      "args: option without its value");
 
-	r = parse(&o, &f, ARGV("", "w", "--", "sh"));
+	r = parse(&o, &action, &f, ARGV("", "w", "--", "sh"));
 	check(r < 0 && strstr(f.detail, "empty"), "args: empty path refused");
 
-	r = parse(&o, &f, ARGV("--help"));
-	check(r == 0 && o.action == ACTION_HELP, "args: --help");
+	r = parse(&o, &action, &f, ARGV("--help"));
+	check(r == 0 && action == ACTION_HELP, "args: --help");
 
-	r = parse(&o, &f, ARGV("-V", "a", "w", "--", "sh"));
-	check(r == 0 && o.action == ACTION_VERSION, "args: -V");
+	r = parse(&o, &action, &f, ARGV("-V", "a", "w", "--", "sh"));
+	check(r == 0 && action == ACTION_VERSION, "args: -V");
 
-	r = parse(&o, &f, (char *[]){"container-fs", NULL});
+	r = parse(&o, &action, &f, (char *[]){"container-fs", NULL});
 	check(r < 0, "args: no arguments at all");
+
+	/* The run options fill the description. */
+	r = parse(&o, &action, &f,
+		  ARGV("--rm", "-v", "src:/data:ro", "--tmpfs",
+		       "/scratch:size=1m,noexec", "-w", "/work", "-u",
+		       "app:staff", "--group-add", "wheel", "--hostname", "box",
+		       "--network", "none", "a", "b", "--", "sh"));
+	const struct mount_entry *volume = mount_at(&o, "/data"),
+				 *scratch = mount_at(&o, "/scratch");
+	check(r == 0 && o.writable == WRITABLE_TMPFS && !o.writedir &&
+		  o.layer_count == 2 && volume && volume->kind == MOUNT_BIND &&
+		  strcmp(volume->source, "src") == 0 &&
+		  (volume->flags & MS_RDONLY) && scratch &&
+		  scratch->kind == MOUNT_TMPFS &&
+		  (scratch->flags & MS_NOEXEC) &&
+		  strcmp(scratch->data, "size=1m") == 0 &&
+		  strcmp(o.cwd, "/work") == 0 &&
+		  strcmp(o.user, "app:staff") == 0 && o.group_count == 1 &&
+		  strcmp(o.hostname, "box") == 0 && o.network == NETWORK_NONE,
+	      "args: run options fill the description");
+
+	r = parse(&o, &action, &f,
+		  ARGV("--read-only", "--tmpfs", "/run", "a", "--", "sh"));
+	check(r == 0 && o.read_only_root && mount_at(&o, "/tmp") &&
+		  mount_at(&o, "/var/tmp") &&
+		  mount_at(&o, "/tmp") < mount_at(&o, "/run"),
+	      "args: --read-only adds tmpfs before the mounts given");
+
+	r = parse(
+	    &o, &action, &f,
+	    ARGV("--read-only", "--read-only-tmpfs=false", "a", "--", "sh"));
+	check(r == 0 && !mount_at(&o, "/tmp"), "args: --read-only-tmpfs=false");
+
+	setenv("CFS_UNIT", "from-caller", 1);
+	r = parse(&o, &action, &f,
+		  ARGV("-e", "B=late", "-e", "CFS_UNIT", "-e", "NOT_SET_HERE",
+		       "--env-host", "-e", "B=last", "a", "w", "--", "sh"));
+	check(r == 0 && has_env(&o, "CFS_UNIT=from-caller") &&
+		  has_env(&o, "B=last") && !has_env(&o, "B=late"),
+	      "args: -e NAME copies, later -e wins, --env-host first");
+
+	static const char *const refused[][8] = {
+	    {"-v", "src", "a", "w", "--", "sh"},
+	    {"-v", "src:relative", "a", "w", "--", "sh"},
+	    {"-v", "src:/", "a", "w", "--", "sh"},
+	    {"-v", "src:/a/../b", "a", "w", "--", "sh"},
+	    {"-v", "src:/x:rx", "a", "w", "--", "sh"},
+	    {"-v", "s:/proc/x", "a", "w", "--", "sh"},
+	    {"-v", "s:/x", "--tmpfs", "/x/", "a", "w", "--", "sh"},
+	    {"--tmpfs", "/t:size=lots", "a", "w", "--", "sh"},
+	    {"--tmpfs", "/t:mode=999", "a", "w", "--", "sh"},
+	    {"--tmpfs", "/t:bogus", "a", "w", "--", "sh"},
+	    {"--rm", "--read-only", "a", "--", "sh"},
+	    {"--rm", "--overlay-workdir", "x", "a", "--", "sh"},
+	    {"-e", "=x", "a", "w", "--", "sh"},
+	    {"-e", "A B=x", "a", "w", "--", "sh"},
+	    {"-w", "relative", "a", "w", "--", "sh"},
+	    {"--hostname", "-bad", "a", "w", "--", "sh"},
+	    {"--network", "bridge", "a", "w", "--", "sh"},
+	    {"-u", "", "a", "w", "--", "sh"},
+	};
+	for (size_t i = 0; i < sizeof(refused) / sizeof(*refused); i++) {
+		char *argv[10] = {"container-fs"};
+		for (int j = 0; j < 8 && refused[i][j]; j++)
+			argv[j + 1] = (char *)refused[i][j];
+		r = parse(&o, &action, &f, argv);
+		char name[128];
+		snprintf(name, sizeof(name), "args: refused: %s %s", argv[1],
+			 argv[2]);
+		check(r < 0 && f.status == 125 && f.detail[0], name);
+	}
+	free_spec(&o);
+}
+
+static void test_hostnames(void)
+{
+	check(valid_hostname("box") && valid_hostname("a-b.c9") &&
+		  valid_hostname("1"),
+	      "hostname: plain names");
+	check(!valid_hostname("") && !valid_hostname("-a") &&
+		  !valid_hostname("a-") && !valid_hostname("a..b") &&
+		  !valid_hostname("a b") && !valid_hostname("a_b") &&
+		  !valid_hostname(".a") && !valid_hostname("a."),
+	      "hostname: refused");
+	char long_name[70];
+	memset(long_name, 'a', 65);
+	long_name[65] = '\0';
+	check(!valid_hostname(long_name), "hostname: 65 bytes refused");
+	long_name[60] = '\0';
+	check(valid_hostname(long_name), "hostname: 60 bytes");
 }
 
 static void test_path_is_within(void)
@@ -180,6 +297,7 @@ int main(void)
 	test_append_string();
 	test_build_lowerdir();
 	test_parse_command_line();
+	test_hostnames();
 	test_path_is_within();
 	test_seccomp();
 	return failures ? 1 : 0;

@@ -1,0 +1,54 @@
+/* mounts.h - the container's mounts after its root: volumes (-v) and
+ * tmpfs (--tmpfs), parsed from the command line, their sources opened
+ * by the parent, and made in order below the new root, every
+ * destination resolved inside it. */
+#ifndef CONTAINER_FS_MOUNTS_H
+#define CONTAINER_FS_MOUNTS_H
+
+#include <stdbool.h>
+
+#include "spec.h"
+#include "utils.h"
+
+/* -v SRC:DEST[:ro|:rw]: a bind of the host's SRC (relative to the
+ * current directory) at DEST, recursive, read-only with :ro. 0 or -1. */
+int add_volume(struct container_spec *s, const char *option, struct failure *f);
+
+/* --tmpfs DEST[:OPTIONS], OPTIONS as Docker's (size=, mode=, uid=, gid=,
+ * nr_inodes=, ro, rw, exec, noexec, suid, nosuid, dev, nodev); nosuid
+ * and nodev unless asked otherwise. 0 or -1. */
+int add_tmpfs(struct container_spec *s, const char *option, struct failure *f);
+
+/* In the parent, before any namespace exists: opens each volume's SRC,
+ * so what is mounted is what was named now, whatever happens to the
+ * path later. As root the source is cloned here (open_tree) and the
+ * child attaches the clone; in a user namespace (userns) only the child
+ * may clone it, and it reopens the path and checks it is the same
+ * (device and inode). 0 or -1. */
+int open_volume_sources(struct container_spec *s, bool userns,
+			struct failure *f);
+
+/* Closes what open_volume_sources opened. */
+void close_volume_sources(struct container_spec *s);
+
+/* Opens path (absolute, in the container) below root_fd as the kernel
+ * would inside the container (symlinks resolved within it), making
+ * what is missing in the writable layer: directories, and the last
+ * component as type (S_IFDIR or S_IFREG). A path that ends on the
+ * container's /proc or /sys is refused. Returns an O_PATH fd, or -1. */
+int open_in_root(int root_fd, const char *path, mode_t type, const char *step,
+		 struct failure *f);
+
+/* Makes path (as open_in_root would) if it is missing; whatever is
+ * there is left as it is. 0 or -1. */
+int make_in_root(int root_fd, const char *path, mode_t type, const char *step,
+		 struct failure *f);
+
+/* Mounts a volume (MOUNT_BIND) or a tmpfs (MOUNT_TMPFS) entry of s
+ * below root_fd; userns as for open_volume_sources. A missing
+ * destination is made in the writable layer, never on a volume's
+ * filesystem (which is the host's). 0 or -1. */
+int mount_entry(int root_fd, const struct container_spec *s,
+		const struct mount_entry *m, bool userns, struct failure *f);
+
+#endif

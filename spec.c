@@ -1,0 +1,215 @@
+/* spec.c - one description of a container: its defaults, its lists, and
+ * the checks no single field can make. */
+#include "spec.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+
+static char *copy(const char *text)
+{
+	return text ? strdup(text) : NULL;
+}
+
+int append_list(char ***list, size_t *count, const char *text,
+		struct failure *f)
+{
+	char **grown = realloc(*list, (*count + 2) * sizeof(**list));
+	if (!grown)
+		return fail(f, "arguments", "allocate", ENOMEM);
+	*list = grown;
+	grown[*count] = strdup(text);
+	if (!grown[*count])
+		return fail(f, "arguments", "allocate", ENOMEM);
+	grown[++*count] = NULL;
+	return 0;
+}
+
+int add_mount(struct container_spec *s, enum mount_kind kind,
+	      const char *source, const char *destination, unsigned long flags,
+	      const char *data, struct failure *f)
+{
+	struct mount_entry *grown =
+	    realloc(s->mounts, (s->mount_count + 1) * sizeof(*s->mounts));
+	if (!grown)
+		return fail(f, "arguments", "allocate", ENOMEM);
+	s->mounts = grown;
+	struct mount_entry *m = &s->mounts[s->mount_count];
+	*m = (struct mount_entry){.kind = kind,
+				  .source = copy(source),
+				  .destination = copy(destination),
+				  .flags = flags,
+				  .data = copy(data),
+				  .source_fd = -1};
+	s->mount_count++;
+	if ((source && !m->source) || (destination && !m->destination) ||
+	    (data && !m->data))
+		return fail(f, "arguments", "allocate", ENOMEM);
+	return 0;
+}
+
+size_t first_mount_given(const struct container_spec *s)
+{
+	size_t i = 0;
+	while (i < s->mount_count && s->mounts[i].kind != MOUNT_BIND &&
+	       s->mounts[i].kind != MOUNT_TMPFS)
+		i++;
+	return i;
+}
+
+void move_last_mount(struct container_spec *s, size_t position)
+{
+	struct mount_entry last = s->mounts[s->mount_count - 1];
+	memmove(&s->mounts[position + 1], &s->mounts[position],
+		(s->mount_count - 1 - position) * sizeof(*s->mounts));
+	s->mounts[position] = last;
+}
+
+int set_env(struct container_spec *s, const char *name_value, struct failure *f)
+{
+	size_t name_length = strcspn(name_value, "=");
+	for (size_t i = 0; i < s->env_count; i++)
+		if (strncmp(s->env[i], name_value, name_length) == 0 &&
+		    s->env[i][name_length] == '=') {
+			char *value = strdup(name_value);
+			if (!value)
+				return fail(f, "arguments", "allocate", ENOMEM);
+			free(s->env[i]);
+			s->env[i] = value;
+			return 0;
+		}
+	return append_list(&s->env, &s->env_count, name_value, f);
+}
+
+int init_spec(struct container_spec *s, struct failure *f)
+{
+	*s = (struct container_spec){.capabilities = default_capabilities()};
+	/* The kernel filesystems first: every later mount may lie below
+	 * them (/dev/shm) or must not (a volume under /proc is refused). */
+	if (add_mount(s, MOUNT_PROC, NULL, "/proc", 0, NULL, f) < 0 ||
+	    add_mount(s, MOUNT_DEV, NULL, "/dev", 0, NULL, f) < 0 ||
+	    add_mount(s, MOUNT_SYS, NULL, "/sys", 0, NULL, f) < 0 ||
+	    add_mount(s, MOUNT_MASKS, NULL, NULL, 0, NULL, f) < 0 ||
+	    add_mount(s, MOUNT_FILES, NULL, "/etc", 0, NULL, f) < 0)
+		return -1;
+	return 0;
+}
+
+bool valid_container_path(const char *path)
+{
+	if (path[0] != '/' || path[1] == '\0')
+		return false;
+	for (const char *p = path; *p;) {
+		while (*p == '/')
+			p++;
+		size_t length = strcspn(p, "/");
+		if ((length == 1 && p[0] == '.') ||
+		    (length == 2 && p[0] == '.' && p[1] == '.'))
+			return false;
+		p += length;
+	}
+	return true;
+}
+
+/* Whether container paths a and b name the same place ("/x" and "/x/"
+ * and "//x" do). */
+static bool same_path(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a == '/')
+			a++;
+		while (*b == '/')
+			b++;
+		size_t la = strcspn(a, "/"), lb = strcspn(b, "/");
+		if (la != lb || strncmp(a, b, la) != 0)
+			return false;
+		if (la == 0)
+			return true;
+		a += la;
+		b += lb;
+	}
+}
+
+/* Whether container path lies at or below directory (both absolute). */
+static bool path_below(const char *path, const char *directory)
+{
+	for (;;) {
+		while (*path == '/')
+			path++;
+		while (*directory == '/')
+			directory++;
+		size_t lp = strcspn(path, "/"), ld = strcspn(directory, "/");
+		if (ld == 0)
+			return true;
+		if (lp != ld || strncmp(path, directory, ld) != 0)
+			return false;
+		path += lp;
+		directory += ld;
+	}
+}
+
+static const char *option_of(enum mount_kind kind)
+{
+	return kind == MOUNT_TMPFS ? "--tmpfs" : "--volume";
+}
+
+int check_spec(const struct container_spec *s, struct failure *f)
+{
+	char detail[256];
+	for (size_t i = 0; i < s->mount_count; i++) {
+		const struct mount_entry *m = &s->mounts[i];
+		if (m->kind != MOUNT_BIND && m->kind != MOUNT_TMPFS)
+			continue;
+		/* The kernel's own filesystems are ours to set up: a mount
+		 * there would hide or replace what the masks protect. */
+		if (path_below(m->destination, "/proc") ||
+		    path_below(m->destination, "/sys")) {
+			snprintf(detail, sizeof(detail),
+				 "%s: %.200s lies under /proc or /sys",
+				 option_of(m->kind), m->destination);
+			return fail(f, "arguments", detail, 0);
+		}
+		for (size_t j = 0; j < i; j++) {
+			const struct mount_entry *earlier = &s->mounts[j];
+			if ((earlier->kind == MOUNT_BIND ||
+			     earlier->kind == MOUNT_TMPFS) &&
+			    same_path(earlier->destination, m->destination)) {
+				snprintf(detail, sizeof(detail),
+					 "%s: two mounts on %.200s",
+					 option_of(m->kind), m->destination);
+				return fail(f, "arguments", detail, 0);
+			}
+		}
+	}
+	return 0;
+}
+
+void free_spec(struct container_spec *s)
+{
+	for (int i = 0; i < s->layer_count; i++)
+		free(s->layers[i]);
+	free(s->layers);
+	free(s->writedir);
+	free(s->overlay_workdir);
+	for (size_t i = 0; i < s->mount_count; i++) {
+		free(s->mounts[i].source);
+		free(s->mounts[i].destination);
+		free(s->mounts[i].data);
+	}
+	free(s->mounts);
+	for (size_t i = 0; s->command && s->command[i]; i++)
+		free(s->command[i]);
+	free(s->command);
+	for (size_t i = 0; i < s->env_count; i++)
+		free(s->env[i]);
+	free(s->env);
+	free(s->cwd);
+	free(s->user);
+	for (size_t i = 0; i < s->group_count; i++)
+		free(s->groups[i]);
+	free(s->groups);
+	free(s->hostname);
+	*s = (struct container_spec){0};
+}

@@ -6,9 +6,9 @@
  *
  * The parent checks the arguments, opens and locks the directories and
  * builds the overlay; the child, cloned into new mount, PID, UTS and IPC
- * namespaces, attaches it, mounts /proc, /dev and /sys, switches root and
- * execs COMMAND as PID 1. The parent forwards signals, waits, and leaves
- * nothing behind but the changes in WRITEDIR.
+ * namespaces and a session of its own, attaches it, mounts /proc, /dev
+ * and /sys, switches root and execs COMMAND as PID 1. The parent forwards
+ * signals, waits, and leaves nothing behind but the changes in WRITEDIR.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -85,6 +85,18 @@ static int die_with_parent(struct container *c, struct failure *f)
 	if (pselect(c->report_pipe[1] + 1, &readers, NULL, NULL, &none, NULL) >
 	    0)
 		_exit(EXIT_SETUP_FAILED);
+	return 0;
+}
+
+/* Out of the caller's session and process group, first thing: a kill(0)
+ * inside reaches no process of the caller's (its shell, container-fs,
+ * the janitor), and the caller's terminal is no controlling terminal in
+ * here (/dev/tty cannot open it). setsid cannot fail: a cloned child
+ * leads no process group. */
+static int leave_caller_session(struct failure *f)
+{
+	if (setsid() < 0)
+		return fail(f, "setsid", "leave the caller's session", errno);
 	return 0;
 }
 
@@ -198,9 +210,9 @@ static int run_command(struct container *c, struct failure *f)
  */
 static int setup_container(struct container *c, struct failure *f)
 {
-	if (die_with_parent(c, f) < 0 || wait_for_id_maps(c) < 0 ||
-	    make_mounts_private(c, f) < 0 || mount_overlay(c, f) < 0 ||
-	    mount_kernel_filesystems(c, f) < 0 ||
+	if (die_with_parent(c, f) < 0 || leave_caller_session(f) < 0 ||
+	    wait_for_id_maps(c) < 0 || make_mounts_private(c, f) < 0 ||
+	    mount_overlay(c, f) < 0 || mount_kernel_filesystems(c, f) < 0 ||
 	    switch_root(c->root_fd, f) < 0 || restrict_privileges(c, f) < 0 ||
 	    start_pid_1(c, f) < 0 || prepare_exec(c, f) < 0)
 		return -1;
@@ -319,21 +331,19 @@ static int read_report(struct container *c, struct failure *f)
 	return got == 0 ? 0 : -1;
 }
 
-/* Waits for the container, relaying signals. Signals the kernel sent to
- * our whole process group (Ctrl-C at the terminal) already reached the
- * container's processes there, so only those sent by a process (kill,
- * si_code <= 0) are relayed: the container sees each signal once. */
+/* Waits for the container, relaying signals. The container is in no
+ * process group of ours, so every signal is relayed, whoever sent it
+ * (kill, or ^C at a terminal in our process group): the container sees
+ * each one once. */
 static int wait_container(struct container *c)
 {
 	for (;;) {
-		siginfo_t info;
 		int status;
-		int signal_number = sigwaitinfo(&c->forwarded, &info);
+		int signal_number = sigwaitinfo(&c->forwarded, NULL);
 		if (signal_number < 0)
 			continue;
 		if (signal_number != SIGCHLD) {
-			if (info.si_code <= 0)
-				kill(c->pid, signal_number);
+			kill(c->pid, signal_number);
 			continue;
 		}
 		pid_t pid = waitpid(c->pid, &status, WNOHANG);

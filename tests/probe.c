@@ -3,12 +3,14 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -82,6 +84,25 @@ static int make_socket(const char *path)
 	return 0;
 }
 
+/* Pushes text and a newline into the input of a terminal (fd 0, or the
+ * one at path, e.g. /dev/tty) with TIOCSTI, as if typed there: whoever
+ * reads that terminal next gets it as a line. */
+static int push_input(const char *text, const char *path)
+{
+	int fd = path ? open(path, O_RDWR | O_NOCTTY) : 0;
+	if (fd < 0)
+		return perror(path), 1;
+	for (const char *p = text;; p++) {
+		char c = *p ? *p : '\n';
+		if (ioctl(fd, TIOCSTI, &c) < 0)
+			return perror("TIOCSTI"), 1;
+		if (!*p)
+			break;
+	}
+	printf("pushed\n");
+	return 0;
+}
+
 /* Becomes uid:gid and runs argv. */
 static int run_as(const char *uid, char **argv)
 {
@@ -136,6 +157,8 @@ int main(int argc, char **argv)
 		return chroot_escape(argv[2]);
 	if (strcmp(what, "clone-namespaces") == 0)
 		return clone_namespaces();
+	if (strcmp(what, "tiocsti") == 0 && argc > 2)
+		return push_input(argv[2], argc > 3 ? argv[3] : NULL);
 	if (strcmp(what, "make-socket") == 0 && argc > 2)
 		return make_socket(argv[2]);
 	/* Run on the host too: busybox and Debian's base lack setfattr. */
@@ -147,6 +170,6 @@ int main(int argc, char **argv)
 	fprintf(stderr, "usage: probe fds|segv|abort|wait-signal|ids|"
 			"as-user UID PROGRAM...|chroot-escape PATH|"
 			"clone-namespaces|make-socket PATH|"
-			"set-xattr PATH NAME VALUE\n");
+			"set-xattr PATH NAME VALUE|tiocsti TEXT [PATH]\n");
 	return 2;
 }

@@ -8,7 +8,9 @@
  * builds the overlay; the child, cloned into new mount, PID, UTS and IPC
  * namespaces and a session of its own, attaches it, mounts /proc, /dev
  * and /sys, switches root and execs COMMAND as PID 1. The parent forwards
- * signals, waits, and leaves nothing behind but the changes in WRITEDIR.
+ * signals (and, when the caller has a terminal, relays between it and
+ * the container's own pty), waits, and leaves nothing behind but the
+ * changes in WRITEDIR.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,6 +36,7 @@
 #include "overlay.h"
 #include "process.h"
 #include "seccomp.h"
+#include "terminal.h"
 #include "userns.h"
 #include "utils.h"
 #include "writedir.h"
@@ -53,6 +56,7 @@ struct container {
 	struct options options;
 	struct layer_stack layers;
 	struct writedir writedir;
+	struct terminal terminal;
 	int overlay_fd;	    /* detached overlay, or -1 for mount(2) */
 	int root_fd;	    /* in the child: the new root, once mounted */
 	int report_pipe[2]; /* child -> parent: a struct failure, or EOF */
@@ -213,8 +217,10 @@ static int setup_container(struct container *c, struct failure *f)
 	if (die_with_parent(c, f) < 0 || leave_caller_session(f) < 0 ||
 	    wait_for_id_maps(c) < 0 || make_mounts_private(c, f) < 0 ||
 	    mount_overlay(c, f) < 0 || mount_kernel_filesystems(c, f) < 0 ||
+	    create_terminal(&c->terminal, c->root_fd, f) < 0 ||
 	    switch_root(c->root_fd, f) < 0 || restrict_privileges(c, f) < 0 ||
-	    start_pid_1(c, f) < 0 || prepare_exec(c, f) < 0)
+	    start_pid_1(c, f) < 0 || take_terminal(&c->terminal, f) < 0 ||
+	    prepare_exec(c, f) < 0)
 		return -1;
 	return run_command(c, f);
 }
@@ -331,28 +337,44 @@ static int read_report(struct container *c, struct failure *f)
 	return got == 0 ? 0 : -1;
 }
 
-/* Waits for the container, relaying signals. The container is in no
- * process group of ours, so every signal is relayed, whoever sent it
- * (kill, or ^C at a terminal in our process group): the container sees
- * each one once. */
-static int wait_container(struct container *c)
+/* Waits for the container, relaying signals; returns its wait status.
+ * The container is in no process group of ours, so every signal is
+ * relayed, whoever sent it (kill, or ^C at a terminal in our process
+ * group): the container sees each one once. */
+static int relay_signals(struct container *c)
 {
 	for (;;) {
 		int status;
 		int signal_number = sigwaitinfo(&c->forwarded, NULL);
 		if (signal_number < 0)
 			continue;
-		if (signal_number != SIGCHLD) {
+		if (signal_number != SIGCHLD)
 			kill(c->pid, signal_number);
-			continue;
-		}
-		pid_t pid = waitpid(c->pid, &status, WNOHANG);
-		if (pid != c->pid)
-			continue;
-		if (WIFSIGNALED(status))
-			return 128 + WTERMSIG(status);
-		return WEXITSTATUS(status);
+		else if (waitpid(c->pid, &status, WNOHANG) == c->pid)
+			return status;
 	}
+}
+
+/* Waits for the container, relaying its terminal too when it has one;
+ * returns its exit status (128+N for death by signal N). */
+static int wait_container(struct container *c)
+{
+	int status;
+	struct failure f;
+	if (!c->terminal.any || !c->command_ran) {
+		status = relay_signals(c);
+	} else if (receive_terminal(&c->terminal, &f) == 0) {
+		status = relay_terminal(&c->terminal, c->pid);
+	} else {
+		/* Nothing could reach the container or come out of it:
+		 * stop it rather than leave it and the caller waiting. */
+		restore_terminal(&c->terminal);
+		print_failure(&f);
+		kill(c->pid, SIGKILL);
+		status = relay_signals(c);
+	}
+	return WIFSIGNALED(status) ? 128 + WTERMSIG(status)
+				   : WEXITSTATUS(status);
 }
 
 /* Without root, a user namespace is the only way; with root, only on
@@ -385,6 +407,8 @@ static int run_container(struct container *c)
 					.work_fd = -1,
 					.janitor_pipe = -1,
 					.janitor_pid = -1};
+	c->terminal.master = c->terminal.signal_fd = -1;
+	c->terminal.socket[0] = c->terminal.socket[1] = -1;
 
 	if (choose_userns(c, &f) < 0 ||
 	    open_layers(&c->layers, o->layers, o->layer_count, &f) < 0 ||
@@ -404,7 +428,9 @@ static int run_container(struct container *c)
 		if (c->overlay_fd == -1)
 			goto failed;
 	}
-	if (block_signals(c, &f) < 0 || start_container(c, &f) < 0)
+	if (block_signals(c, &f) < 0 ||
+	    open_terminal(&c->terminal, &c->forwarded, &f) < 0 ||
+	    start_container(c, &f) < 0)
 		goto failed;
 	if (c->overlay_fd >= 0)
 		close(c->overlay_fd);
@@ -419,8 +445,11 @@ static int run_container(struct container *c)
 		goto done;
 	}
 failed:
+	/* In raw mode the message would print as a staircase. */
+	restore_terminal(&c->terminal);
 	print_failure(&f);
 done:
+	close_terminal(&c->terminal);
 	if (c->overlay_fd >= 0)
 		close(c->overlay_fd);
 	release_writedir(&c->writedir, c->command_ran);
@@ -430,20 +459,26 @@ done:
 }
 
 /* With 0, 1 or 2 closed by our caller, our own files would land there and
- * the container would inherit them as its stdio: hold /dev/null there. */
-static void fill_standard_fds(void)
+ * the container would inherit them as its stdio: hold /dev/null there.
+ * The same call says which are terminals (tcgetattr fails with EBADF on
+ * a closed fd, ENOTTY on a file or pipe), so a launch without a
+ * terminal pays nothing for finding out. */
+static void check_standard_fds(struct terminal *t)
 {
-	for (int fd = 0; fd < 3; fd++)
-		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
-		    open("/dev/null", O_RDWR) != fd)
+	for (int fd = 0; fd < 3; fd++) {
+		struct termios settings;
+		if (tcgetattr(fd, &settings) == 0)
+			note_terminal(t, fd, &settings);
+		else if (errno == EBADF && open("/dev/null", O_RDWR) != fd)
 			_exit(EXIT_SETUP_FAILED);
+	}
 }
 
 int main(int argc, char **argv)
 {
 	struct container c = {0};
 	struct failure f;
-	fill_standard_fds();
+	check_standard_fds(&c.terminal);
 	if (parse_command_line(argc, argv, &c.options, &f) < 0) {
 		print_failure(&f);
 		return EXIT_SETUP_FAILED;

@@ -8,10 +8,12 @@
  * rest of this file executes it and never looks at argv. The parent
  * checks and opens everything that can fail on bad input, locks WRITEDIR
  * and builds the overlay; the child, cloned into new mount, PID, UTS and
- * IPC namespaces (and network, with --network none), attaches it, makes
- * the mounts the description lists in order, switches root, becomes the
- * user it names and execs COMMAND as PID 1. The parent forwards signals,
- * waits, and leaves nothing behind but the changes in WRITEDIR.
+ * IPC namespaces (and network, with --network none) and a session of its
+ * own, attaches it, makes the mounts the description lists in order,
+ * switches root, becomes the user it names and execs COMMAND as PID 1.
+ * The parent forwards signals (and, when the caller has a terminal,
+ * relays between it and the container's own pty), waits, and leaves
+ * nothing behind but the changes in WRITEDIR.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -44,6 +46,7 @@
 #include "process.h"
 #include "seccomp.h"
 #include "spec.h"
+#include "terminal.h"
 #include "userns.h"
 #include "utils.h"
 #include "writedir.h"
@@ -60,6 +63,7 @@ struct container {
 	struct container_spec spec; /* what to run: the only input */
 	struct layer_stack layers;
 	struct writedir writedir; /* WRITABLE_WRITEDIR only */
+	struct terminal terminal; /* the container's own pty, if any */
 	struct etc_files etc;	  /* /etc/hosts and /etc/resolv.conf */
 	char hostname[65];	  /* the container's, for env and hosts */
 	const char *term;	  /* the caller's TERM, for COMMAND's */
@@ -99,6 +103,18 @@ static int die_with_parent(struct container *c, struct failure *f)
 	if (pselect(c->report_pipe[1] + 1, &readers, NULL, NULL, &none, NULL) >
 	    0)
 		_exit(EXIT_SETUP_FAILED);
+	return 0;
+}
+
+/* Out of the caller's session and process group, first thing: a kill(0)
+ * inside reaches no process of the caller's (its shell, container-fs,
+ * the janitor), and the caller's terminal is no controlling terminal in
+ * here (/dev/tty cannot open it). setsid cannot fail: a cloned child
+ * leads no process group. */
+static int leave_caller_session(struct failure *f)
+{
+	if (setsid() < 0)
+		return fail(f, "setsid", "leave the caller's session", errno);
 	return 0;
 }
 
@@ -230,6 +246,17 @@ static int set_up_network(struct container *c, struct failure *f)
 	return c->spec.network == NETWORK_NONE ? bring_up_loopback(f) : 0;
 }
 
+/* The container's pty becomes its user's, as a login's terminal does,
+ * so the user may reopen it (/dev/pts/N) and change its modes. */
+static int give_terminal(struct container *c, struct failure *f)
+{
+	for (int fd = 0; fd < 3 && c->identity.uid != 0; fd++)
+		if (c->terminal.on[fd] &&
+		    fchown(fd, c->identity.uid, (gid_t)-1) < 0)
+			return fail(f, "terminal", "chown", errno);
+	return 0;
+}
+
 /* The last steps with full privilege, in the only order that works:
  * no_new_privs, then the seccomp filter (installing it needs
  * CAP_SYS_ADMIN or no_new_privs; it allows what the kept capabilities
@@ -244,7 +271,7 @@ static int restrict_privileges(struct container *c, struct failure *f)
 		return fail(f, "no_new_privs", "prctl", errno);
 	if (!s->seccomp_unconfined && install_seccomp(keep, f) < 0)
 		return -1;
-	if (limit_bounding_set(&keep, f) < 0 ||
+	if (limit_bounding_set(&keep, f) < 0 || give_terminal(c, f) < 0 ||
 	    switch_identity(&c->identity, f) < 0)
 		return -1;
 	return set_capabilities(c->identity.uid == 0 ? keep : 0, f);
@@ -298,14 +325,16 @@ static int run_command(struct container *c, struct failure *f)
  */
 static int setup_container(struct container *c, struct failure *f)
 {
-	if (die_with_parent(c, f) < 0 || wait_for_id_maps(c) < 0 ||
-	    make_mounts_private(c, f) < 0 || mount_root(c, f) < 0 ||
-	    mount_all(c, f) < 0 || make_working_directory(c, f) < 0 ||
-	    seal_root(c, f) < 0 || switch_root(c->root_fd, f) < 0 ||
-	    set_hostname(c, f) < 0 || set_up_network(c, f) < 0 ||
+	if (die_with_parent(c, f) < 0 || leave_caller_session(f) < 0 ||
+	    wait_for_id_maps(c) < 0 || make_mounts_private(c, f) < 0 ||
+	    mount_root(c, f) < 0 || mount_all(c, f) < 0 ||
+	    create_terminal(&c->terminal, c->root_fd, f) < 0 ||
+	    make_working_directory(c, f) < 0 || seal_root(c, f) < 0 ||
+	    switch_root(c->root_fd, f) < 0 || set_hostname(c, f) < 0 ||
+	    set_up_network(c, f) < 0 ||
 	    resolve_identity(&c->spec, &c->identity, f) < 0 ||
 	    restrict_privileges(c, f) < 0 || start_pid_1(c, f) < 0 ||
-	    prepare_exec(c, f) < 0)
+	    take_terminal(&c->terminal, f) < 0 || prepare_exec(c, f) < 0)
 		return -1;
 	return run_command(c, f);
 }
@@ -424,30 +453,44 @@ static int read_report(struct container *c, struct failure *f)
 	return got == 0 ? 0 : -1;
 }
 
-/* Waits for the container, relaying signals. Signals the kernel sent to
- * our whole process group (Ctrl-C at the terminal) already reached the
- * container's processes there, so only those sent by a process (kill,
- * si_code <= 0) are relayed: the container sees each signal once. */
-static int wait_container(struct container *c)
+/* Waits for the container, relaying signals; returns its wait status.
+ * The container is in no process group of ours, so every signal is
+ * relayed, whoever sent it (kill, or ^C at a terminal in our process
+ * group): the container sees each one once. */
+static int relay_signals(struct container *c)
 {
 	for (;;) {
-		siginfo_t info;
 		int status;
-		int signal_number = sigwaitinfo(&c->forwarded, &info);
+		int signal_number = sigwaitinfo(&c->forwarded, NULL);
 		if (signal_number < 0)
 			continue;
-		if (signal_number != SIGCHLD) {
-			if (info.si_code <= 0)
-				kill(c->pid, signal_number);
-			continue;
-		}
-		pid_t pid = waitpid(c->pid, &status, WNOHANG);
-		if (pid != c->pid)
-			continue;
-		if (WIFSIGNALED(status))
-			return 128 + WTERMSIG(status);
-		return WEXITSTATUS(status);
+		if (signal_number != SIGCHLD)
+			kill(c->pid, signal_number);
+		else if (waitpid(c->pid, &status, WNOHANG) == c->pid)
+			return status;
 	}
+}
+
+/* Waits for the container, relaying its terminal too when it has one;
+ * returns its exit status (128+N for death by signal N). */
+static int wait_container(struct container *c)
+{
+	int status;
+	struct failure f;
+	if (!c->terminal.any || !c->command_ran) {
+		status = relay_signals(c);
+	} else if (receive_terminal(&c->terminal, &f) == 0) {
+		status = relay_terminal(&c->terminal, c->pid);
+	} else {
+		/* Nothing could reach the container or come out of it:
+		 * stop it rather than leave it and the caller waiting. */
+		restore_terminal(&c->terminal);
+		print_failure(&f);
+		kill(c->pid, SIGKILL);
+		status = relay_signals(c);
+	}
+	return WIFSIGNALED(status) ? 128 + WTERMSIG(status)
+				   : WEXITSTATUS(status);
 }
 
 /* Without root, a user namespace is the only way; with root, only on
@@ -519,6 +562,9 @@ static int run_container(struct container *c)
 	int status = EXIT_SETUP_FAILED;
 	c->overlay_fd = -1;
 	c->writedir = WRITEDIR_INIT;
+	/* Nothing open yet: cleanup after an early refusal closes nothing. */
+	c->terminal.master = c->terminal.signal_fd = -1;
+	c->terminal.socket[0] = c->terminal.socket[1] = -1;
 
 	if (choose_userns(c, &f) < 0 || open_root_parts(c, &f) < 0 ||
 	    open_volume_sources(s, c->userns, &f) < 0 ||
@@ -531,7 +577,9 @@ static int run_container(struct container *c)
 		if (c->overlay_fd == -1)
 			goto failed;
 	}
-	if (block_signals(c, &f) < 0 || start_container(c, &f) < 0)
+	if (block_signals(c, &f) < 0 ||
+	    open_terminal(&c->terminal, &c->forwarded, &f) < 0 ||
+	    start_container(c, &f) < 0)
 		goto failed;
 	if (c->overlay_fd >= 0)
 		close(c->overlay_fd);
@@ -546,8 +594,11 @@ static int run_container(struct container *c)
 		goto done;
 	}
 failed:
+	/* In raw mode the message would print as a staircase. */
+	restore_terminal(&c->terminal);
 	print_failure(&f);
 done:
+	close_terminal(&c->terminal);
 	if (c->overlay_fd >= 0)
 		close(c->overlay_fd);
 	release_writedir(&c->writedir, c->command_ran);
@@ -559,13 +610,19 @@ done:
 }
 
 /* With 0, 1 or 2 closed by our caller, our own files would land there and
- * the container would inherit them as its stdio: hold /dev/null there. */
-static void fill_standard_fds(void)
+ * the container would inherit them as its stdio: hold /dev/null there.
+ * The same call says which are terminals (tcgetattr fails with EBADF on
+ * a closed fd, ENOTTY on a file or pipe), so a launch without a
+ * terminal pays nothing for finding out. */
+static void check_standard_fds(struct terminal *t)
 {
-	for (int fd = 0; fd < 3; fd++)
-		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
-		    open("/dev/null", O_RDWR) != fd)
+	for (int fd = 0; fd < 3; fd++) {
+		struct termios settings;
+		if (tcgetattr(fd, &settings) == 0)
+			note_terminal(t, fd, &settings);
+		else if (errno == EBADF && open("/dev/null", O_RDWR) != fd)
 			_exit(EXIT_SETUP_FAILED);
+	}
 }
 
 /* Our own frames need a few dozen KiB of stack: under a smaller limit
@@ -592,16 +649,16 @@ static int ensure_stack(void)
 	return -1;
 }
 
-static __attribute__((noinline)) int container_fs(int argc, char **argv)
+static __attribute__((noinline)) int container_fs(struct container *c, int argc,
+						  char **argv)
 {
-	static struct container c; /* large (the identity): not on the stack */
 	struct failure f;
 	enum action action;
 	int status = EXIT_SETUP_FAILED;
-	if (parse_command_line(argc, argv, &action, &c.spec, &f) < 0)
+	if (parse_command_line(argc, argv, &action, &c->spec, &f) < 0)
 		print_failure(&f);
 	else if (action == ACTION_RUN)
-		status = run_container(&c);
+		status = run_container(c);
 	else if (fputs(action == ACTION_HELP ? usage_text
 					     : "container-fs " VERSION "\n",
 		       stdout) >= 0 &&
@@ -611,14 +668,15 @@ static __attribute__((noinline)) int container_fs(int argc, char **argv)
 		fail(&f, "write", "stdout", errno);
 		print_failure(&f);
 	}
-	free_spec(&c.spec);
+	free_spec(&c->spec);
 	return status;
 }
 
 int main(int argc, char **argv)
 {
-	fill_standard_fds();
+	static struct container c; /* large (the identity): not on the stack */
+	check_standard_fds(&c.terminal);
 	if (ensure_stack() < 0)
 		return EXIT_SETUP_FAILED;
-	return container_fs(argc, argv);
+	return container_fs(&c, argc, argv);
 }

@@ -44,8 +44,8 @@ static void run_init(pid_t command)
 			continue;
 		}
 		/* Sent by a process (container-fs relaying, or kill inside):
-		 * pass it on. Sent by the kernel to our process group (Ctrl-C
-		 * at the terminal): COMMAND, in the same group, has it too. */
+		 * pass it on. One the kernel sent is about PID 1 itself: it
+		 * has no terminal, and no process group but its own. */
 		if (info.si_code <= 0)
 			kill(command, signal_number);
 	}
@@ -63,6 +63,11 @@ int start_init(struct failure *f)
 		return fail(f, "init", "fork", errno);
 	if (command == 0) {
 		sigprocmask(SIG_SETMASK, &previous, NULL);
+		/* COMMAND's process leads a session of its own (and owns
+		 * the container's terminal, if any): its ^C and job control
+		 * never involve PID 1, and its kill(0) does not reach it. */
+		if (setsid() < 0)
+			return fail(f, "init", "setsid", errno);
 		return 0;
 	}
 	/* PID 1 never execs, so close-on-exec does nothing here: close the

@@ -163,8 +163,8 @@ static unsigned long kept_flags(int fd)
 /* Binds a host device (a trusted path) onto a file we make in dev_fd,
  * read-only: the device still reads and writes, but chmod or chown
  * inside would otherwise change the host's node. */
-static int bind_device(int dev_fd, const char *name, const char *source,
-		       mode_t mode, struct failure *f)
+int bind_device(int dev_fd, const char *name, const char *source, mode_t mode,
+		struct failure *f)
 {
 	if (mknodat(dev_fd, name, S_IFREG | mode, 0) < 0)
 		return fail(f, "mount /dev", name, errno);
@@ -243,14 +243,6 @@ int setup_dev(int root_fd, struct failure *f)
 			fail(f, step, dev_links[i].name, errno);
 			goto done;
 		}
-	/* Our terminal is a pty of the host's devpts, which the container
-	 * cannot see: bound at /dev/console (as runc and docker do), it has a
-	 * name inside, so tty(1) and ttyname(3) work. By path: an fd of ours
-	 * would name the host namespace's mount, which we cannot bind. */
-	char terminal[64];
-	if (ttyname_r(0, terminal, sizeof(terminal)) == 0 &&
-	    bind_device(dev_fd, "console", terminal, 0600, f) < 0)
-		goto done;
 	result = 0;
 done:
 	close(dev_fd);

@@ -5,6 +5,7 @@
 #define CONTAINER_FS_KERNELFS_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "utils.h"
 
@@ -12,10 +13,15 @@
 int mount_proc(int root_fd, struct failure *f);
 
 /* A fresh tmpfs holding only null, zero, full, random, urandom and tty
- * (bound from the host), a private devpts with ptmx, shm, mqueue, the fd,
- * stdin, stdout and stderr links, and console when stdin is a terminal:
- * never the host's whole /dev. */
+ * (bound from the host), a private devpts with ptmx, shm, mqueue, and the
+ * fd, stdin, stdout and stderr links: never the host's whole /dev.
+ * (terminal.c binds the container's pty at console.) */
 int setup_dev(int root_fd, struct failure *f);
+
+/* Binds source (a trusted path: a host device, or /proc/self/fd/N)
+ * onto a file name, made with mode in dev_fd. 0 or -1. */
+int bind_device(int dev_fd, const char *name, const char *source, mode_t mode,
+		struct failure *f);
 
 /* sysfs, read-only unless writable; with bind_host (in a user
  * namespace, where a fresh sysfs is not allowed) the host's, bound. */

@@ -3,14 +3,16 @@
  * command line into the container's description (parse_command_line,
  * with -v, --tmpfs, -e and the rest). Built and run by `make fuzz`.
  *
- * The input is a list of words separated by NUL bytes; its first byte
- * picks the check (odd: escaping, even: arguments). Any broken property
+ * The input's first byte picks the check (modulo 3: 1 escaping, 0
+ * arguments, 2 JSON); for the first two the rest is a list of words
+ * separated by NUL bytes, for JSON it is the document. Any broken property
  * calls abort(), which libFuzzer reports as a crash. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "json.h"
 #include "overlay.h"
 #include "utils.h"
 
@@ -215,13 +217,45 @@ static void check_arguments(const uint8_t *data, size_t size)
 	free(buffer);
 }
 
+/* Every string parse_json returns is valid UTF-8 without NUL, of the
+ * length it says; every object's keys are there; it never reads past
+ * the input (ASan), never recurses unbounded, never leaks. */
+static size_t check_json_value(const struct json *value, int depth)
+{
+	size_t nodes = 1;
+	require(depth <= JSON_MAX_DEPTH + 1);
+	if (value->type == JSON_STRING || value->type == JSON_NUMBER)
+		require(value->text && strlen(value->text) == value->length);
+	if (value->type == JSON_OBJECT)
+		for (size_t i = 0; i < value->count; i++)
+			require(value->keys[i] != NULL);
+	for (size_t i = 0; i < value->count; i++)
+		nodes += check_json_value(&value->items[i], depth + 1);
+	return nodes;
+}
+
+static void check_json(const uint8_t *data, size_t size)
+{
+	struct json root;
+	char error[200];
+	memset(error, 0xff, sizeof(error));
+	if (parse_json((const char *)data, size, 1 << 20, &root, error,
+		       sizeof(error)) == 0)
+		require(check_json_value(&root, 1) <= size);
+	else
+		require(memchr(error, '\0', sizeof(error)) && error[0]);
+	free_json(&root);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size == 0)
 		return 0;
-	if (data[0] & 1)
+	if (data[0] % 3 == 1)
 		check_escaping(data + 1, size - 1);
-	else
+	else if (data[0] % 3 == 0)
 		check_arguments(data + 1, size - 1);
+	else
+		check_json(data + 1, size - 1);
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -167,6 +168,25 @@ static int swap_names(const char *a, const char *b, const char *seconds)
 	return swaps > 0 ? 0 : 1;
 }
 
+/* Pushes text and a newline into the input of a terminal (fd 0, or the
+ * one at path, e.g. /dev/tty) with TIOCSTI, as if typed there: whoever
+ * reads that terminal next gets it as a line. */
+static int push_input(const char *text, const char *path)
+{
+	int fd = path ? open(path, O_RDWR | O_NOCTTY) : 0;
+	if (fd < 0)
+		return perror(path), 1;
+	for (const char *p = text;; p++) {
+		char c = *p ? *p : '\n';
+		if (ioctl(fd, TIOCSTI, &c) < 0)
+			return perror("TIOCSTI"), 1;
+		if (!*p)
+			break;
+	}
+	printf("pushed\n");
+	return 0;
+}
+
 /* Becomes uid:gid and runs argv. */
 static int run_as(const char *uid, char **argv)
 {
@@ -231,6 +251,8 @@ int main(int argc, char **argv)
 		return read_own_memory();
 	if (strcmp(what, "pidfd-getfd") == 0)
 		return copy_own_fd();
+	if (strcmp(what, "tiocsti") == 0 && argc > 2)
+		return push_input(argv[2], argc > 3 ? argv[3] : NULL);
 	if (strcmp(what, "make-socket") == 0 && argc > 2)
 		return make_socket(argv[2]);
 	if (strcmp(what, "swap") == 0 && argc > 4)
@@ -241,12 +263,12 @@ int main(int argc, char **argv)
 			       0
 			   ? (perror(argv[2]), 1)
 			   : 0;
-	fprintf(
-	    stderr,
-	    "usage: probe fds|segv|abort|wait-signal|ids|"
-	    "as-user UID PROGRAM...|chroot-escape PATH|"
-	    "clone-namespaces|syscall NR|personality VALUE|"
-	    "ioctl REQUEST|process-vm-readv|pidfd-getfd|"
-	    "make-socket PATH|swap A B SECONDS|set-xattr PATH NAME VALUE\n");
+	fprintf(stderr,
+		"usage: probe fds|segv|abort|wait-signal|ids|"
+		"as-user UID PROGRAM...|chroot-escape PATH|"
+		"clone-namespaces|syscall NR|personality VALUE|"
+		"ioctl REQUEST|process-vm-readv|pidfd-getfd|"
+		"make-socket PATH|swap A B SECONDS|set-xattr PATH NAME VALUE|"
+		"tiocsti TEXT [PATH]\n");
 	return 2;
 }

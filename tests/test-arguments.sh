@@ -323,6 +323,10 @@ test_args_every_option_documented() {
 	# Every long option the parser knows is in --help, the man page, the
 	# README and the bash completion.
 	local options option
+	[ -e "$ROOT/cli.c" ] || {
+		skip_test "the sources are checked in the root pass"
+		return 0
+	}
 	options=$(grep -o '^    {"[a-z-]*",' "$ROOT/cli.c" | cut -d'"' -f2)
 	[ -n "$options" ] || flunk "no options found in cli.c"
 	cfs --help

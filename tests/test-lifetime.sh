@@ -57,14 +57,14 @@ test_lifetime_signals_are_forwarded() {
 }
 
 test_lifetime_ctrl_c_reaches_the_command_once() {
-	# Ctrl-C at a terminal signals the whole foreground process group,
-	# the container included; container-fs must not send a second one.
-	# The ^C goes only once the command is ready: before container-fs
-	# blocks signals a ^C ends it (130), which a slow (sanitizer) build
-	# on a busy machine showed when this waited a fixed second.
+	# Ctrl-C at the caller's terminal (raw while container-fs relays it)
+	# is a byte container-fs passes to the container's pty, which signals
+	# the command there; container-fs sends no SIGINT of its own.
+	# The ^C goes only once the command is ready, so a slow (sanitizer)
+	# build on a busy machine has set up by then.
 	# script runs the line with $SHELL -c: "exec" keeps a shell that
-	# stays to wait (dash, CI's shell) out of the process group, where
-	# the ^C would kill it and script would report 130.
+	# stays to wait (dash, CI's shell) out of the way, where a ^C sent
+	# before container-fs relays would kill it and script report 130.
 	rm -f out
 	(
 		for _ in $(seq 200); do

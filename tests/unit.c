@@ -8,6 +8,7 @@
 #include <sys/mount.h>
 
 #include "cli.h"
+#include "json.h"
 #include "network.h"
 #include "overlay.h"
 #include "unit.h"
@@ -263,6 +264,86 @@ static void test_parse_command_line(void)
 	free_spec(&o);
 }
 
+/* Parses text; returns parse_json's result, the tree in *root. */
+static int json(const char *text, struct json *root, char *error)
+{
+	free_json(root);
+	return parse_json(text, strlen(text), 1 << 20, root, error, 200);
+}
+
+static void test_json(void)
+{
+	struct json root = {0};
+	char error[200];
+	long long n;
+	bool b;
+	int r = json(
+	    "{\"a\": [1, -2, 3.5e2, true, null, \"x\\u00e9\\ud83d\\ude00\"],"
+	    " \"b\": {\"c\": false}}",
+	    &root, error);
+	const struct json *a = json_member(&root, "a");
+	check(r == 0 && root.type == JSON_OBJECT && root.count == 2 && a &&
+		  a->type == JSON_ARRAY && a->count == 6 &&
+		  json_integer(&a->items[0], 0, 10, &n) && n == 1 &&
+		  json_integer(&a->items[1], -5, 5, &n) && n == -2 &&
+		  !json_integer(&a->items[2], -1000, 1000, &n) &&
+		  json_boolean(&a->items[3], &b) && b &&
+		  a->items[4].type == JSON_NULL &&
+		  strcmp(json_string(&a->items[5]),
+			 "x\xc3\xa9\xf0\x9f\x98\x80") == 0 &&
+		  json_boolean(json_member(json_member(&root, "b"), "c"), &b) &&
+		  !b && !json_member(&root, "missing"),
+	      "json: a document, escapes and surrogate pairs decoded");
+	check(json_integer(&a->items[0], 2, 10, &n) == false,
+	      "json: an integer out of range is refused");
+	static const char *const refused[] = {
+	    "",
+	    "{",
+	    "[1,]",
+	    "{\"a\":1,}",
+	    "{'a':1}",
+	    "[01]",
+	    "[1.]",
+	    "[.5]",
+	    "[NaN]",
+	    "// x\n1",
+	    "[1] [2]",
+	    "\"\\x\"",
+	    "\"\\u12\"",
+	    "\"\\ud800\"",
+	    "\"\\udc00x\"",
+	    "\"\\u0000\"",
+	    "\"\xc0\xaf\"",
+	    "\"\xed\xa0\x80\"",
+	    "\"\x01\"",
+	    "{\"a\":1,\"a\":2}",
+	    "[tru]",
+	    "\"abc",
+	};
+	for (size_t i = 0; i < sizeof(refused) / sizeof(*refused); i++) {
+		char name[80];
+		snprintf(name, sizeof(name), "json: refused #%zu", i);
+		check(json(refused[i], &root, error) < 0 && error[0], name);
+	}
+	char deep[2 * JSON_MAX_DEPTH + 8];
+	memset(deep, '[', JSON_MAX_DEPTH);
+	memset(deep + JSON_MAX_DEPTH, ']', JSON_MAX_DEPTH);
+	deep[2 * JSON_MAX_DEPTH] = '\0';
+	check(json(deep, &root, error) == 0, "json: nesting at the limit");
+	memset(deep, '[', JSON_MAX_DEPTH + 1);
+	memset(deep + JSON_MAX_DEPTH + 1, ']', JSON_MAX_DEPTH + 1);
+	deep[2 * JSON_MAX_DEPTH + 2] = '\0';
+	check(json(deep, &root, error) < 0 && strstr(error, "nested deeper"),
+	      "json: nesting past the limit refused");
+	r = json("{\n  \"a\": 1\n  \"b\": 2}", &root, error);
+	check(r < 0 && strstr(error, "line 3, column 3"),
+	      "json: errors say the line and column");
+	free_json(&root);
+	check(parse_json("[1]", 3, 2, &root, error, sizeof(error)) < 0,
+	      "json: larger than allowed refused");
+	free_json(&root);
+}
+
 static void test_hostnames(void)
 {
 	check(valid_hostname("box") && valid_hostname("a-b.c9") &&
@@ -298,6 +379,7 @@ int main(void)
 	test_build_lowerdir();
 	test_parse_command_line();
 	test_hostnames();
+	test_json();
 	test_path_is_within();
 	test_seccomp();
 	return failures ? 1 : 0;

@@ -351,3 +351,22 @@ test_options_combinations() {
 	expect_status 0
 	expect_out "$(printf '/made\n1')"
 }
+
+test_options_user_without_subordinate_ids() {
+	needs_root || return 0 # adds a user
+	# Without root and without a subordinate range only root exists in
+	# the container: -u of another id says so and names the fix.
+	local user=cfs-single
+	id "$user" >/dev/null 2>&1 || useradd "$user" || flunk "cannot add $user"
+	sed -i "/^$user:/d" /etc/subuid /etc/subgid 2>/dev/null
+	chmod 755 "$WORK"
+	mkdir home
+	cp "$CFS" home/container-fs
+	cp -a "$BASE" home/base
+	chown -R "$user:" home
+	runuser -u "$user" -- "$WORK/home/container-fs" --rm -u 1000 "$WORK/home/base" -- id </dev/null >out 2>err
+	status=$?
+	expect_status 125
+	expect_error "does not exist in this user namespace"
+	grep -q "/etc/subuid" err || flunk "the fix is not named: $(cat err)"
+}

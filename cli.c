@@ -142,6 +142,14 @@ static int refuse_value(struct failure *f, const char *option,
 	return usage_error(f, detail);
 }
 
+/* Sets a string field of the description to a copy of value. */
+static int set_field(char **field, const char *value, struct failure *f)
+{
+	free(*field);
+	*field = strdup(value);
+	return *field ? 0 : fail(f, "arguments", "allocate", ENOMEM);
+}
+
 /* What getopt gathers; the environment is applied once all is read,
  * in Docker's order whatever the order given. */
 struct gathered {
@@ -185,19 +193,13 @@ static int parse_option(int option, char **argv, struct container_spec *s,
 			return refuse_value(f, "--workdir", optarg,
 					    "not an absolute path without "
 					    "'.' or '..'");
-		free(s->cwd);
-		return (s->cwd = strdup(optarg))
-			   ? 0
-			   : fail(f, "arguments", "", ENOMEM);
+		return set_field(&s->cwd, optarg, f);
 	case 'u':
 		if (!optarg[0] || optarg[0] == ':' ||
 		    optarg[strlen(optarg) - 1] == ':')
 			return refuse_value(f, "--user", optarg,
 					    "expected USER or USER:GROUP");
-		free(s->user);
-		return (s->user = strdup(optarg))
-			   ? 0
-			   : fail(f, "arguments", "", ENOMEM);
+		return set_field(&s->user, optarg, f);
 	case OPTION_GROUP_ADD:
 		if (!optarg[0])
 			return refuse_value(f, "--group-add", optarg,
@@ -209,10 +211,7 @@ static int parse_option(int option, char **argv, struct container_spec *s,
 					    "not a valid hostname (letters, "
 					    "digits, '-' and '.', at most 64 "
 					    "bytes)");
-		free(s->hostname);
-		return (s->hostname = strdup(optarg))
-			   ? 0
-			   : fail(f, "arguments", "", ENOMEM);
+		return set_field(&s->hostname, optarg, f);
 	case OPTION_NETWORK:
 		if (strcmp(optarg, "host") == 0)
 			s->network = NETWORK_HOST;
@@ -225,10 +224,7 @@ static int parse_option(int option, char **argv, struct container_spec *s,
 	case OPTION_OVERLAY_WORKDIR:
 		if (!optarg[0])
 			return usage_error(f, "--overlay-workdir: empty path");
-		free(s->overlay_workdir);
-		return (s->overlay_workdir = strdup(optarg))
-			   ? 0
-			   : fail(f, "arguments", "", ENOMEM);
+		return set_field(&s->overlay_workdir, optarg, f);
 	case OPTION_LEGACY_MOUNT:
 		s->legacy_mount = true;
 		return 0;

@@ -129,26 +129,8 @@ bool valid_container_path(const char *path)
 	return true;
 }
 
-/* Whether container paths a and b name the same place ("/x" and "/x/"
- * and "//x" do). */
-static bool same_path(const char *a, const char *b)
-{
-	for (;;) {
-		while (*a == '/')
-			a++;
-		while (*b == '/')
-			b++;
-		size_t la = strcspn(a, "/"), lb = strcspn(b, "/");
-		if (la != lb || strncmp(a, b, la) != 0)
-			return false;
-		if (la == 0)
-			return true;
-		a += la;
-		b += lb;
-	}
-}
-
-/* Whether container path lies at or below directory (both absolute). */
+/* Whether container path lies at or below directory (both absolute;
+ * repeated and trailing slashes do not count: "/x" is "//x/"). */
 static bool path_below(const char *path, const char *directory)
 {
 	for (;;) {
@@ -164,6 +146,11 @@ static bool path_below(const char *path, const char *directory)
 		path += lp;
 		directory += ld;
 	}
+}
+
+static bool same_path(const char *a, const char *b)
+{
+	return path_below(a, b) && path_below(b, a);
 }
 
 static const char *option_of(enum mount_kind kind)

@@ -2,6 +2,7 @@
 #ifndef CONTAINER_FS_CAPABILITIES_H
 #define CONTAINER_FS_CAPABILITIES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "utils.h"
@@ -26,5 +27,9 @@ int parse_capability(const char *name, capability_mask *mask);
  * root) gets keep and nothing more. Needs CAP_SETPCAP; the last step
  * before seccomp and exec. */
 int apply_capabilities(capability_mask keep, struct failure *f);
+
+/* Whether this process has capability cap (CAP_SYS_ADMIN, ...) in its
+ * effective set, in its own user namespace. */
+bool has_capability(int cap);
 
 #endif

@@ -58,8 +58,10 @@ struct container {
 	int root_fd;	    /* in the child: the new root, once mounted */
 	int report_pipe[2]; /* child -> parent: a struct failure, or EOF */
 	int maps_pipe[2];   /* parent -> child: one byte once id maps are set */
+	bool root;	    /* root on the host (is_host_root) */
 	bool userns;	    /* rootless, or --userns */
-	sigset_t forwarded; /* signals the parent relays, plus SIGCHLD */
+	struct id_maps maps; /* with userns: the ids its namespace maps */
+	sigset_t forwarded;  /* signals the parent relays, plus SIGCHLD */
 	sigset_t original_mask;
 	pid_t pid;
 	bool command_ran;
@@ -296,7 +298,7 @@ static int start_container(struct container *c, struct failure *f)
 	if (!c->userns)
 		return 0;
 	close(c->maps_pipe[0]);
-	int result = write_id_maps(c->pid, f);
+	int result = write_id_maps(c->pid, &c->maps, f);
 	if (result == 0 && write_all(c->maps_pipe[1], "", 1) < 0)
 		result =
 		    fail(f, "user namespace", "release the container", errno);
@@ -351,18 +353,23 @@ static int wait_container(struct container *c)
 	}
 }
 
-/* Without root, a user namespace is the only way; with root, only on
- * request (--userns). */
+/* Without root (or as root of a user namespace other than the host's),
+ * a user namespace is the only way; with root, only on request
+ * (--userns). */
 static int choose_userns(struct container *c, struct failure *f)
 {
-	bool root = geteuid() == 0;
-	if (c->options.userns == USERNS_OFF && !root) {
+	struct options *o = &c->options;
+	c->root = is_host_root();
+	if (o->userns == USERNS_OFF && !c->root) {
 		fail(f, "arguments", "--no-userns needs root", EPERM);
-		return add_hint(f, "run with sudo, or without --no-userns");
+		return add_hint(f, "run with sudo, outside any user namespace, "
+				   "or without --no-userns");
 	}
-	c->userns = c->options.userns == USERNS_ON ||
-		    (c->options.userns == USERNS_AUTO && !root);
-	return c->userns ? check_userns_kernel(f) : 0;
+	c->userns =
+	    o->userns == USERNS_ON || (o->userns == USERNS_AUTO && !c->root);
+	if (c->userns && check_userns_kernel(f) < 0)
+		return -1;
+	return c->userns ? plan_id_maps(&c->maps, f) : 0;
 }
 
 /*
@@ -419,6 +426,7 @@ done:
 	release_writedir(&c->writedir, c->command_ran);
 	stop_janitor(&c->writedir);
 	close_layers(&c->layers);
+	free_id_maps(&c->maps);
 	return status;
 }
 

@@ -3,38 +3,6 @@
 # root pass these run as $ROOTLESS_USER through runuser; in the rootless
 # pass (tests/run) they run as that user directly.
 
-ROOTLESS_USER=${ROOTLESS_USER:-cfs-rootless}
-
-# as_user COMMAND...: runs COMMAND as the unprivileged test user.
-as_user() {
-	if [ "$ROOTLESS" = 1 ]; then
-		"$@"
-	else
-		runuser -u "$ROOTLESS_USER" -- "$@"
-	fi
-}
-
-# A private copy of container-fs and the base rootfs, owned by the user
-# (as a user would make their own), in $WORK/home; writedirs go there.
-rootless_setup() {
-	if [ "$ROOTLESS" = 0 ] && ! id "$ROOTLESS_USER" >/dev/null 2>&1; then
-		useradd --create-home "$ROOTLESS_USER" || flunk "cannot add $ROOTLESS_USER"
-	fi
-	chmod 755 "$WORK"
-	mkdir -p home
-	cp "$CFS" home/container-fs
-	cp -a "$BASE" home/base
-	[ "$ROOTLESS" = 1 ] || chown -R "$ROOTLESS_USER:" home
-	USER_CFS=$WORK/home/container-fs
-	USER_BASE=$WORK/home/base
-}
-
-# cfs_as_user ARGS...: container-fs as the user; out, err and $status.
-cfs_as_user() {
-	as_user "$USER_CFS" "$@" </dev/null >"$WORK/out" 2>"$WORK/err"
-	status=$?
-}
-
 test_rootless_runs_as_root_inside() {
 	rootless_setup
 	cfs_as_user "$USER_BASE" "$WORK/home/upper" -- sh -c 'id -u; cat /proc/self/uid_map; grep CapEff /proc/self/status'
@@ -276,4 +244,56 @@ test_rootless_single_id_without_ranges() {
 	expect_true "not one mapping: $(cat out)" [ "$(grep -c . out)" = 2 ]
 	expect_true "uid_map is not 0 -> $user: $(cat out)" grep -Eq "^ +0 +$(id -u $user) +1$" out
 	expect_out_has "Invalid argument"
+}
+
+test_rootless_inside_unshare_root() {
+	# Root of a user namespace (unshare -r: a CI job without root, or a
+	# container inside a rootless container) is not the host's root: it
+	# runs as a user does, mapping the ids its namespace has.
+	rootless_setup
+	local uid
+	uid=$(id -u "$ROOTLESS_USER")
+	run_as_user unshare -r "$USER_CFS" "$USER_BASE" "$WORK/home/upper" -- sh -c 'id -u; cat /proc/self/uid_map; echo made >/made'
+	expect_status 0
+	expect_empty_err
+	expect_true "not root inside: $(cat out)" [ "$(head -1 out)" = 0 ]
+	expect_true "uid_map is not '0 0 1': $(cat out)" grep -Eq '^ +0 +0 +1$' out
+	expect_true "/made is uid $(stat -c %u home/upper/made 2>&1), not $uid" [ "$(stat -c %u home/upper/made)" = "$uid" ]
+	run_as_user unshare -r "$USER_CFS" --userns "$USER_BASE" "$WORK/home/upper" -- cat /made
+	expect_status 0
+	expect_out made
+	[ "$ROOTLESS" = 0 ] || return 0
+	# Root's own unshare -r: the namespace has only its id 0.
+	run_here unshare -r "$CFS" "$BASE" w -- sh -c 'id -u; cat /proc/self/uid_map; echo made >/made; rm /etc/motd'
+	expect_status 0
+	expect_empty_err
+	expect_true "uid_map is not '0 0 1': $(cat out)" grep -Eq '^ +0 +0 +1$' out
+	expect_true "/made is not root's" [ "$(stat -c %u w/made)" = 0 ]
+	expect_true "no whiteout (user.* marks)" [ -c w/etc/motd ]
+	run_here unshare -r "$CFS" --userns "$BASE" w -- sh -c 'cat /made; ls /etc/motd 2>&1; exit 0'
+	expect_status 0
+	expect_out_has made
+	expect_out_has "No such file or directory"
+}
+
+test_rootless_inside_unshare_map_current_user() {
+	# unshare --map-current-user: ourselves, without any capability, in
+	# a namespace that has only our own id (and, with --net, a network
+	# namespace of its own): only that id can be mapped. As root too.
+	rootless_setup
+	local uid
+	uid=$(id -u "$ROOTLESS_USER")
+	run_as_user unshare --map-current-user --net "$USER_CFS" "$USER_BASE" "$WORK/home/upper" -- sh -c 'id -u; cat /proc/self/uid_map; echo made >/made'
+	expect_status 0
+	expect_empty_err
+	expect_true "not root inside: $(cat out)" [ "$(head -1 out)" = 0 ]
+	expect_true "uid_map is not '0 $uid 1': $(cat out)" grep -Eq "^ +0 +$uid +1\$" out
+	expect_true "not one id: $(cat out)" [ "$(grep -c . out)" = 2 ]
+	expect_true "/made is uid $(stat -c %u home/upper/made 2>&1), not $uid" [ "$(stat -c %u home/upper/made)" = "$uid" ]
+	[ "$ROOTLESS" = 0 ] || return 0
+	run_here unshare --map-current-user --net "$CFS" "$BASE" w -- sh -c 'id -u; cat /proc/self/uid_map; echo made >/made'
+	expect_status 0
+	expect_empty_err
+	expect_true "uid_map is not '0 0 1': $(cat out)" grep -Eq '^ +0 +0 +1$' out
+	expect_true "/made is not root's" [ "$(stat -c %u w/made)" = 0 ]
 }

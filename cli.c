@@ -21,6 +21,9 @@ const char usage_text[] =
     "  --userns         run in a user namespace even as root (always\n"
     "                   without root)\n"
     "  --no-userns      never use a user namespace (needs root)\n"
+    "  --single-id      without root: map only your own id (root\n"
+    "                   inside), not your subordinate ids; automatic\n"
+    "                   where those cannot be mapped\n"
     "  --init           run COMMAND under a small built-in PID 1 that\n"
     "                   forwards signals and reaps zombies\n"
     "\n"
@@ -55,6 +58,7 @@ enum {
 	OPTION_PRIVILEGED,
 	OPTION_USERNS,
 	OPTION_NO_USERNS,
+	OPTION_SINGLE_ID,
 };
 
 static const struct option long_options[] = {
@@ -71,6 +75,7 @@ static const struct option long_options[] = {
     {"privileged", no_argument, NULL, OPTION_PRIVILEGED},
     {"userns", no_argument, NULL, OPTION_USERNS},
     {"no-userns", no_argument, NULL, OPTION_NO_USERNS},
+    {"single-id", no_argument, NULL, OPTION_SINGLE_ID},
     {NULL, 0, NULL, 0},
 };
 
@@ -145,6 +150,9 @@ static int parse_options(int argc, char **argv, struct options *o,
 			break;
 		case OPTION_NO_USERNS:
 			o->userns = USERNS_OFF;
+			break;
+		case OPTION_SINGLE_ID:
+			o->single_id = true;
 			break;
 		case OPTION_PRIVILEGED:
 			o->capabilities = all_capabilities();

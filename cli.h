@@ -24,6 +24,7 @@ struct options {
 	bool writable_sys;	      /* /sys read-write (--privileged) */
 	bool init;		      /* a built-in PID 1 runs COMMAND */
 	enum { USERNS_AUTO, USERNS_ON, USERNS_OFF } userns;
+	bool single_id; /* map only the caller's own id (no root) */
 	char **command; /* NULL-terminated, points into argv */
 };
 

@@ -275,7 +275,10 @@ static size_t container_stack_size(void)
 					       : (size_t)limit.rlim_cur;
 }
 
-static int start_container(struct container *c, struct failure *f)
+/* Starts the container; in a user namespace, writes its maps and then
+ * releases it. -2 when the helpers could not map subordinate ids into
+ * it (maps.fallback): the child is gone, and a retry may map less. */
+static int start_mapped_container(struct container *c, struct failure *f)
 {
 	struct stack stack;
 	if (pipe2(c->report_pipe, O_CLOEXEC) < 0 ||
@@ -299,12 +302,27 @@ static int start_container(struct container *c, struct failure *f)
 		return 0;
 	close(c->maps_pipe[0]);
 	int result = write_id_maps(c->pid, &c->maps, f);
+	if (result == 0 && c->maps.kind == IDS_SINGLE && c->maps.ranges_unused)
+		note_single_id();
 	if (result == 0 && write_all(c->maps_pipe[1], "", 1) < 0)
 		result =
 		    fail(f, "user namespace", "release the container", errno);
 	close(c->maps_pipe[1]);
 	if (result < 0) /* the child saw the pipe close and is exiting */
 		waitpid(c->pid, NULL, 0);
+	if (result == -2)
+		close(c->report_pipe[0]);
+	return result;
+}
+
+/* Inside another user namespace newuidmap may be unable to map the
+ * subordinate ids (it is no longer privileged there): the container
+ * then runs with our own id alone (--single-id), and a note says so. */
+static int start_container(struct container *c, struct failure *f)
+{
+	int result;
+	while ((result = start_mapped_container(c, f)) == -2)
+		fall_back_to_single_id(&c->maps);
 	return result;
 }
 
@@ -365,11 +383,16 @@ static int choose_userns(struct container *c, struct failure *f)
 		return add_hint(f, "run with sudo, outside any user namespace, "
 				   "or without --no-userns");
 	}
+	if (o->single_id && c->root) {
+		fail(f, "arguments", "--single-id is for runs without root", 0);
+		return add_hint(f, "it maps your own id alone, in a user "
+				   "namespace of yours; as root, leave it out");
+	}
 	c->userns =
 	    o->userns == USERNS_ON || (o->userns == USERNS_AUTO && !c->root);
 	if (c->userns && check_userns_kernel(f) < 0)
 		return -1;
-	return c->userns ? plan_id_maps(&c->maps, f) : 0;
+	return c->userns ? plan_id_maps(&c->maps, o->single_id, f) : 0;
 }
 
 /*

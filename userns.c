@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "capabilities.h"
+#include "process.h"
 
 /* What subordinate ids need: the setuid helpers from the uidmap package. */
 static const char newuidmap[] = "/usr/bin/newuidmap";
@@ -227,7 +228,7 @@ static bool mapped_here(const char *map_file, unsigned long start)
 	return mapped;
 }
 
-int plan_id_maps(struct id_maps *m, struct failure *f)
+int plan_id_maps(struct id_maps *m, bool single_id, struct failure *f)
 {
 	*m = (struct id_maps){
 	    .kind = IDS_SINGLE, .uid = geteuid(), .gid = getegid()};
@@ -235,8 +236,8 @@ int plan_id_maps(struct id_maps *m, struct failure *f)
 	/* Root of a namespace of its own (unshare -r, a rootless
 	 * container) may map every id that namespace has; so may the
 	 * host's root (--userns), whose namespace has them all. */
-	if ((!initial || is_host_root()) && has_capability(CAP_SETUID) &&
-	    has_capability(CAP_SETGID)) {
+	if ((!initial || is_host_root()) && !single_id &&
+	    has_capability(CAP_SETUID) && has_capability(CAP_SETGID)) {
 		m->kind = IDS_NESTED;
 		m->uid_lines = identity_lines("/proc/self/uid_map");
 		m->gid_lines = identity_lines("/proc/self/gid_map");
@@ -249,7 +250,7 @@ int plan_id_maps(struct id_maps *m, struct failure *f)
 	const char *user = user_name(m->uid, name, sizeof(name));
 	long uid_start = find_subordinate_range("/etc/subuid", user, m->uid);
 	long gid_start = find_subordinate_range("/etc/subgid", user, m->uid);
-	if (uid_start < 0 || gid_start < 0)
+	if (single_id || uid_start < 0 || gid_start < 0)
 		return 0;
 	/* The helpers map ids of the namespace they run in: inside another
 	 * user namespace only if it has the ranges too. */
@@ -262,8 +263,18 @@ int plan_id_maps(struct id_maps *m, struct failure *f)
 		m->kind = IDS_SUBORDINATE;
 		m->uid_start = (unsigned long)uid_start;
 		m->gid_start = (unsigned long)gid_start;
+		m->fallback = !initial;
+		return 0;
 	}
+	m->ranges_unused = !initial;
 	return 0;
+}
+
+void fall_back_to_single_id(struct id_maps *m)
+{
+	m->kind = IDS_SINGLE;
+	m->fallback = false;
+	m->ranges_unused = true;
 }
 
 void free_id_maps(struct id_maps *m)
@@ -273,55 +284,106 @@ void free_id_maps(struct id_maps *m)
 	m->uid_lines = m->gid_lines = NULL;
 }
 
-/* Starts newuidmap or newgidmap: PID 0 ID 1 1 START 65536. Returns its
- * pid, or -1. */
-static pid_t start_map_helper(const char *helper, pid_t pid, unsigned long id,
-			      unsigned long start)
+void note_single_id(void)
 {
-	char pid_text[16], id_text[24], start_text[24], count_text[16];
-	snprintf(pid_text, sizeof(pid_text), "%d", (int)pid);
-	snprintf(id_text, sizeof(id_text), "%lu", id);
-	snprintf(start_text, sizeof(start_text), "%lu", start);
-	snprintf(count_text, sizeof(count_text), "%d", CONTAINER_IDS);
-	char *argv[] = {(char *)helper, pid_text,   "0", id_text, "1", "1",
-			start_text,	count_text, NULL};
-	pid_t helper_pid = fork();
-	if (helper_pid == 0) {
-		execv(helper, argv);
-		_exit(127);
-	}
-	return helper_pid;
+	static const char note[] =
+	    "container-fs: note: your subordinate ids cannot be mapped from "
+	    "this user namespace: only your own id is mapped (--single-id)\n";
+	write_all(2, note, sizeof(note) - 1);
 }
 
-/* Waits for a map helper; 0 if it succeeded, else -1 with f filled. */
-static int wait_map_helper(const char *helper, pid_t helper_pid,
-			   struct failure *f)
+/* A map helper's start: stderr to a pipe, whose first line explains a
+ * refusal. */
+struct map_helper {
+	const char *path;
+	char *argv[9];
+	int error_pipe[2];
+	pid_t pid;
+	struct stack stack;
+};
+
+static int exec_map_helper(void *arg)
 {
-	int status;
-	if (helper_pid < 0)
-		return fail(f, "user namespace", helper, errno);
-	while (waitpid(helper_pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return fail(f, "user namespace", helper, errno);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return 0;
-	fail(f, "user namespace", helper, 0);
-	return add_hint(f, "it could not map the ids of /etc/subuid and "
-			   "/etc/subgid; check them, or remove this user's "
-			   "ranges to map only your own id");
+	struct map_helper *h = arg;
+	if (dup2(h->error_pipe[1], 2) < 0)
+		_exit(127);
+	execv(h->path, h->argv);
+	_exit(127);
+}
+
+/* Starts newuidmap or newgidmap: PID 0 ID 1 1 START 65536, as posix_spawn
+ * would (no fork: the janitor may call this). 0 or -1. */
+static int start_map_helper(struct map_helper *h, const char *helper,
+			    char text[4][24], pid_t pid, unsigned long id,
+			    unsigned long start)
+{
+	snprintf(text[0], 24, "%d", (int)pid);
+	snprintf(text[1], 24, "%lu", id);
+	snprintf(text[2], 24, "%lu", start);
+	snprintf(text[3], 24, "%d", CONTAINER_IDS);
+	*h = (struct map_helper){.path = helper,
+				 .argv = {(char *)helper, text[0], "0", text[1],
+					  "1", "1", text[2], text[3], NULL},
+				 .error_pipe = {-1, -1},
+				 .pid = -1};
+	if (pipe2(h->error_pipe, O_CLOEXEC) < 0)
+		return -1;
+	h->pid = start_process(exec_map_helper, h, CLONE_VM | CLONE_VFORK,
+			       64 * 1024, &h->stack);
+	int error = errno;
+	free_stack(&h->stack);
+	close(h->error_pipe[1]);
+	errno = error;
+	return h->pid < 0 ? -1 : 0;
+}
+
+/* Waits for a map helper; 0 if it succeeded, else -1 with f filled and
+ * the helper's own first line of explanation in the hint. */
+static int wait_map_helper(struct map_helper *h, struct failure *f)
+{
+	int status = 0, result = 0;
+	char said[256] = "";
+	if (h->pid < 0)
+		result = fail(f, "user namespace", h->path, errno);
+	while (h->pid >= 0 && waitpid(h->pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			result = fail(f, "user namespace", h->path, errno);
+			break;
+		}
+	if (h->error_pipe[0] >= 0) {
+		ssize_t n = read(h->error_pipe[0], said, sizeof(said) - 1);
+		said[n > 0 ? n : 0] = '\0';
+		said[strcspn(said, "\n")] = '\0';
+		close(h->error_pipe[0]);
+	}
+	if (result < 0 || (WIFEXITED(status) && WEXITSTATUS(status) == 0))
+		return result;
+	fail(f, "user namespace", h->path, 0);
+	return add_hint(f,
+			"%.200s%sit could not map the ids of /etc/subuid and "
+			"/etc/subgid; check them, or run with --single-id to "
+			"map only your own id",
+			said, said[0] ? ": " : "");
 }
 
 /* Both at once: each is a setuid program's whole start-up. */
 static int run_map_helpers(pid_t pid, const struct id_maps *m,
 			   struct failure *f)
 {
-	pid_t uid_helper =
-	    start_map_helper(newuidmap, pid, m->uid, m->uid_start);
-	pid_t gid_helper =
-	    start_map_helper(newgidmap, pid, m->gid, m->gid_start);
-	int uid_result = wait_map_helper(newuidmap, uid_helper, f);
-	int gid_result = wait_map_helper(newgidmap, gid_helper, f);
-	return uid_result < 0 || gid_result < 0 ? -1 : 0;
+	struct map_helper uid_helper, gid_helper;
+	char uid_text[4][24], gid_text[4][24];
+	start_map_helper(&uid_helper, newuidmap, uid_text, pid, m->uid,
+			 m->uid_start);
+	start_map_helper(&gid_helper, newgidmap, gid_text, pid, m->gid,
+			 m->gid_start);
+	int uid_result = wait_map_helper(&uid_helper, f);
+	struct failure gid_failure;
+	int gid_result = wait_map_helper(&gid_helper, &gid_failure);
+	if (uid_result == 0 && gid_result < 0)
+		*f = gid_failure;
+	if (uid_result == 0 && gid_result == 0)
+		return 0;
+	return m->fallback ? -2 : -1;
 }
 
 int write_id_maps(pid_t pid, const struct id_maps *m, struct failure *f)

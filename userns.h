@@ -48,21 +48,37 @@ struct id_maps {
 	gid_t gid;
 	unsigned long uid_start; /* SUBORDINATE: the ranges */
 	unsigned long gid_start;
+	/* SUBORDINATE in a namespace that is not the initial one: if the
+	 * helpers cannot write the maps there, fall back to SINGLE. */
+	bool fallback;
+	/* SINGLE although the caller has subordinate ranges (this
+	 * namespace lacks them): a run says so in a note. */
+	bool ranges_unused;
 	char *uid_lines; /* NESTED: the maps to write, malloc'd */
 	char *gid_lines;
 };
 
-/* Decides the maps of a run in a user namespace: in a namespace of our
- * own with CAP_SETUID and CAP_SETGID (and as the host's root, --userns),
- * every id it has, each to itself; with subordinate ranges (in this
- * namespace) and newuidmap/newgidmap, the caller and its ranges; else
- * the caller alone. 0 or -1. */
-int plan_id_maps(struct id_maps *m, struct failure *f);
+/* Decides the maps of a run in a user namespace: single_id (--single-id)
+ * maps only the caller; in a namespace of our own with CAP_SETUID and
+ * CAP_SETGID (and as the host's root, --userns), every id it has, each
+ * to itself; with subordinate ranges and newuidmap/newgidmap, the
+ * caller and its ranges; else the caller alone. 0 or -1. */
+int plan_id_maps(struct id_maps *m, bool single_id, struct failure *f);
+
+/* Switches a SUBORDINATE plan whose helpers were refused to SINGLE. */
+void fall_back_to_single_id(struct id_maps *m);
 
 /* Frees what plan_id_maps allocated. */
 void free_id_maps(struct id_maps *m);
 
-/* Writes the maps of the user namespace of process pid. 0 or -1. */
+/* Writes the maps of the user namespace of process pid. 0, -1 with f
+ * filled, or -2 when the helpers were refused and m->fallback is set:
+ * the process is then beyond use, and a new one may be mapped SINGLE.
+ * Allocates nothing and uses no stdio (the janitor may call it). */
 int write_id_maps(pid_t pid, const struct id_maps *m, struct failure *f);
+
+/* The note a run prints when it maps only the caller's id although the
+ * caller has subordinate ranges. */
+void note_single_id(void);
 
 #endif

@@ -114,6 +114,7 @@ test_args_help() {
 		expect_out_has "LAYER... WRITEDIR -- COMMAND"
 		expect_out_has "--workdir"
 		expect_out_has "--legacy-mount"
+		expect_out_has "--single-id"
 		expect_empty_err
 	done
 	# --help wins over the rest of the command line, and runs nothing.

@@ -246,6 +246,16 @@ test_rootless_single_id_without_ranges() {
 	expect_out_has "Invalid argument"
 }
 
+# expect_note: stderr is exactly one line, container-fs's note that only
+# the caller's own id is mapped, naming --single-id.
+expect_note() {
+	local lines
+	lines=$(wc -l <"$WORK/err")
+	[ "$lines" = 1 ] || flunk "stderr has $lines lines, expected the note: $(cat "$WORK/err")"
+	grep -q '^container-fs: note: .*--single-id' "$WORK/err" ||
+		flunk "no note naming --single-id: $(cat "$WORK/err")"
+}
+
 test_rootless_inside_unshare_root() {
 	# Root of a user namespace (unshare -r: a CI job without root, or a
 	# container inside a rootless container) is not the host's root: it
@@ -285,7 +295,9 @@ test_rootless_inside_unshare_map_current_user() {
 	uid=$(id -u "$ROOTLESS_USER")
 	run_as_user unshare --map-current-user --net "$USER_CFS" "$USER_BASE" "$WORK/home/upper" -- sh -c 'id -u; cat /proc/self/uid_map; echo made >/made'
 	expect_status 0
-	expect_empty_err
+	# newuidmap cannot map subordinate ids into this namespace (it has
+	# no power in it): only our own id, and a note saying so.
+	if has_subordinate_ids; then expect_note; else expect_empty_err; fi
 	expect_true "not root inside: $(cat out)" [ "$(head -1 out)" = 0 ]
 	expect_true "uid_map is not '0 $uid 1': $(cat out)" grep -Eq "^ +0 +$uid +1\$" out
 	expect_true "not one id: $(cat out)" [ "$(grep -c . out)" = 2 ]
@@ -296,4 +308,80 @@ test_rootless_inside_unshare_map_current_user() {
 	expect_empty_err
 	expect_true "uid_map is not '0 0 1': $(cat out)" grep -Eq '^ +0 +0 +1$' out
 	expect_true "/made is not root's" [ "$(stat -c %u w/made)" = 0 ]
+}
+
+test_rootless_single_id_option() {
+	# --single-id: bubblewrap's way, only the caller's own id is mapped,
+	# even with subordinate ranges; no note, since it was asked for.
+	rootless_setup
+	local uid
+	uid=$(id -u "$ROOTLESS_USER")
+	cfs_as_user --single-id "$USER_BASE" "$WORK/home/upper" -- sh -c 'cat /proc/self/uid_map; touch /f; chown 1000 /f 2>&1; exit 0'
+	expect_status 0
+	expect_empty_err
+	expect_true "uid_map is not '0 $uid 1': $(cat out)" grep -Eq "^ +0 +$uid +1\$" out
+	expect_true "not one id: $(cat out)" [ "$(grep -c . out)" = 2 ]
+	expect_out_has "Invalid argument"
+	# As root it has no meaning: --userns maps a block of its own.
+	[ "$ROOTLESS" = 0 ] || return 0
+	cfs --single-id "$BASE" w -- true
+	expect_status 125
+	expect_error "--single-id is for runs without root"
+	expect_no_file w
+}
+
+test_rootless_falls_back_to_single_id_when_helpers_are_refused() {
+	# In a namespace that has our subordinate ids but not host root,
+	# newuidmap is no longer privileged (its owner is unmapped) and the
+	# kernel refuses its maps: the container runs with our own id, and
+	# one note says so.
+	needs_root || return 0 # root makes the namespace
+	has_subordinate_ids || {
+		skip_test "$ROOTLESS_USER has no subordinate ids"
+		return 0
+	}
+	rootless_setup
+	local uid gid start gstart
+	uid=$(id -u "$ROOTLESS_USER")
+	gid=$(id -g "$ROOTLESS_USER")
+	start=$(awk -F: -v u="$ROOTLESS_USER" '$1 == u {print $2; exit}' /etc/subuid)
+	gstart=$(awk -F: -v u="$ROOTLESS_USER" '$1 == u {print $2; exit}' /etc/subgid)
+	run_here "$HELPERS/usr/bin/probe" userns-as "$uid $uid 1,$start $start 65536" \
+		"$gid $gid 1,$gstart $gstart 65536" "$uid" "$gid" \
+		"$USER_CFS" "$USER_BASE" "$WORK/home/upper" -- sh -c 'cat /proc/self/uid_map; echo ran'
+	expect_status 0
+	expect_note
+	expect_true "uid_map is not '0 $uid 1': $(cat out)" grep -Eq "^ +0 +$uid +1\$" out
+	expect_out_has ran
+}
+
+test_rootless_map_helper_failure_names_single_id() {
+	# A range newuidmap cannot map (here: one overlapping the user's own
+	# id, which the kernel refuses) fails in one line whose hint names
+	# --single-id; with it the same user runs.
+	needs_root || return 0 # adds a user and its ranges
+	[ -x /usr/bin/newuidmap ] || {
+		skip_test "newuidmap is not installed"
+		return 0
+	}
+	local user=cfs-badrange uid
+	id "$user" >/dev/null 2>&1 || useradd "$user" || flunk "cannot add $user"
+	uid=$(id -u "$user")
+	sed -i "/^$user:/d" /etc/subuid /etc/subgid
+	echo "$user:$uid:65536" >>/etc/subuid
+	echo "$user:$(id -g "$user"):65536" >>/etc/subgid
+	ROOTLESS_USER=$user rootless_setup
+	ROOTLESS_USER=$user cfs_as_user "$USER_BASE" "$WORK/home/upper" -- true
+	local failed=$status
+	cp err first-err
+	ROOTLESS_USER=$user cfs_as_user --single-id "$USER_BASE" "$WORK/home/upper" -- echo ran
+	sed -i "/^$user:/d" /etc/subuid /etc/subgid
+	expect_status 0
+	expect_out ran
+	status=$failed
+	cp first-err err
+	: >out
+	expect_status 125
+	expect_error "newuidmap"
+	expect_error "--single-id"
 }

@@ -166,6 +166,9 @@ static void test_parse_command_line(void)
 
 	r = parse(&o, &f, (char *[]){"container-fs", NULL});
 	check(r < 0, "args: no arguments at all");
+
+	r = parse(&o, &f, ARGV("--single-id", "a", "w", "--", "true"));
+	check(r == 0 && o.single_id && o.layer_count == 1, "args: --single-id");
 }
 
 static void test_path_is_within(void)

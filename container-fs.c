@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/close_range.h>
 #include <sched.h>
 #include <signal.h>
@@ -27,6 +28,7 @@
 
 #include "capabilities.h"
 #include "cli.h"
+#include "idmap.h"
 #include "init.h"
 #include "janitor.h"
 #include "kernelfs.h"
@@ -106,9 +108,21 @@ static int make_mounts_private(struct container *c, struct failure *f)
 	return c->userns && f->error == EPERM ? hint_userns_disabled(f) : -1;
 }
 
+/* Root's user namespace maps its block, not host root, whom we still
+ * are: without this we would be nobody inside (and make no file). The
+ * host's supplementary groups go too: unmapped, they would still grant
+ * their access on the host's files we see (/sys, /dev). */
+static int become_namespace_root(struct failure *f)
+{
+	if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 ||
+	    setresuid(0, 0, 0) < 0)
+		return fail(f, "user namespace", "become its root", errno);
+	return 0;
+}
+
 /* In a new user namespace we are nobody until the parent has written
  * our id maps; it sends one byte when done, or closes the pipe. */
-static int wait_for_id_maps(struct container *c)
+static int wait_for_id_maps(struct container *c, struct failure *f)
 {
 	if (!c->userns)
 		return 0;
@@ -120,20 +134,23 @@ static int wait_for_id_maps(struct container *c)
 	close(c->maps_pipe[0]);
 	if (n != 1)
 		_exit(EXIT_SETUP_FAILED); /* the parent reports why */
-	return 0;
+	return c->root ? become_namespace_root(f) : 0;
 }
 
 /* Leaves the working directory at the overlay's root, and root_fd on it:
- * every later step resolves its paths below that fd. */
+ * every later step resolves its paths below that fd. Root built it (or
+ * leaves it to mount(2) here); without root we build it here, in our
+ * own user namespace. */
 static int mount_overlay(struct container *c, struct failure *f)
 {
 	int result;
-	if (c->userns && !c->options.legacy_mount)
+	bool here = c->userns && !c->root && !c->options.legacy_mount;
+	if (here)
 		c->overlay_fd =
 		    create_overlay_here(&c->layers, &c->writedir, f);
 	if (c->overlay_fd >= 0)
 		result = attach_overlay(c->overlay_fd, f);
-	else if (c->overlay_fd == -1 && c->userns && !c->options.legacy_mount)
+	else if (c->overlay_fd == -1 && here)
 		result = -1;
 	else
 		result = mount_overlay_legacy(&c->layers, &c->writedir, f);
@@ -206,7 +223,7 @@ static int run_command(struct container *c, struct failure *f)
  */
 static int setup_container(struct container *c, struct failure *f)
 {
-	if (die_with_parent(c, f) < 0 || wait_for_id_maps(c) < 0 ||
+	if (die_with_parent(c, f) < 0 || wait_for_id_maps(c, f) < 0 ||
 	    make_mounts_private(c, f) < 0 || mount_overlay(c, f) < 0 ||
 	    mount_kernel_filesystems(c, f) < 0 ||
 	    switch_root(c->root_fd, f) < 0 || restrict_privileges(c, f) < 0 ||
@@ -373,7 +390,8 @@ static int wait_container(struct container *c)
 
 /* Without root (or as root of a user namespace other than the host's),
  * a user namespace is the only way; with root, only on request
- * (--userns). */
+ * (--userns), or for a WRITEDIR an earlier --userns used (see
+ * choose_id_range). */
 static int choose_userns(struct container *c, struct failure *f)
 {
 	struct options *o = &c->options;
@@ -385,14 +403,52 @@ static int choose_userns(struct container *c, struct failure *f)
 	}
 	if (o->single_id && c->root) {
 		fail(f, "arguments", "--single-id is for runs without root", 0);
-		return add_hint(f, "it maps your own id alone, in a user "
-				   "namespace of yours; as root, leave it out");
+		return add_hint(f, "as root, --userns maps the container to a "
+				   "block of unprivileged ids of its own");
 	}
 	c->userns =
 	    o->userns == USERNS_ON || (o->userns == USERNS_AUTO && !c->root);
 	if (c->userns && check_userns_kernel(f) < 0)
 		return -1;
-	return c->userns ? plan_id_maps(&c->maps, o->single_id, f) : 0;
+	return c->userns && !c->root ? plan_id_maps(&c->maps, o->single_id, f)
+				     : 0;
+}
+
+/* Root's user namespace maps the container to a block of unprivileged
+ * ids: the one WRITEDIR's record names (everything the container wrote
+ * is theirs), or a new one for --userns. A WRITEDIR with a block runs in
+ * it even without --userns: its files mean nothing to the host's root. */
+static int choose_id_range(struct container *c, struct failure *f)
+{
+	struct writedir *w = &c->writedir;
+	if (!c->root)
+		return 0;
+	if (choose_writedir_range(w, c->userns, c->options.userns == USERNS_OFF,
+				  f) < 0)
+		return -1;
+	if (!w->has_range)
+		return 0;
+	if (!c->userns && check_userns_kernel(f) < 0)
+		return -1;
+	c->userns = true;
+	plan_range_maps(&c->maps, &w->range);
+	return 0;
+}
+
+/* Root builds the overlay itself (through idmapped layers for its user
+ * namespace); without root only the child, in its own user namespace,
+ * may mount: it builds the overlay there. */
+static int build_overlay_as_root(struct container *c, struct failure *f)
+{
+	if (c->root && c->userns)
+		c->overlay_fd =
+		    create_idmapped_overlay(&c->layers, &c->writedir, &c->maps,
+					    c->options.legacy_mount, f);
+	else if (c->root && !c->options.legacy_mount)
+		c->overlay_fd = create_overlay(&c->layers, &c->writedir, f);
+	else
+		return 0; /* mount(2) or without root: in the child */
+	return c->overlay_fd == -1 ? -1 : 0;
 }
 
 /*
@@ -414,20 +470,17 @@ static int run_container(struct container *c)
 			   &f) < 0 ||
 	    (c->userns &&
 	     check_caller_access(&c->layers, &c->writedir, &f) < 0) ||
-	    prepare_writedir(&c->writedir, &f) < 0 ||
-	    start_janitor(&c->writedir, &f) < 0 ||
-	    lock_writedir(&c->writedir, c->userns, &f) < 0 ||
-	    open_writedir_for_run(
-		&c->writedir, c->layers.layers[c->layers.count - 1].fd, &f) < 0)
+	    prepare_writedir(&c->writedir, &f) < 0)
 		goto failed;
-	/* Without root only the child, in its own user namespace, may
-	 * mount: it builds the overlay there. */
-	if (!o->legacy_mount && !c->userns) {
-		c->overlay_fd = create_overlay(&c->layers, &c->writedir, &f);
-		if (c->overlay_fd == -1)
-			goto failed;
-	}
-	if (block_signals(c, &f) < 0 || start_container(c, &f) < 0)
+	if (start_janitor(&c->writedir, &f) < 0 ||
+	    lock_writedir(&c->writedir, c->userns && !c->root, &f) < 0 ||
+	    choose_id_range(c, &f) < 0 ||
+	    open_writedir_for_run(&c->writedir,
+				  c->layers.layers[c->layers.count - 1].fd,
+				  &f) < 0 ||
+	    build_overlay_as_root(c, &f) < 0 ||
+	    record_writedir(&c->writedir, &f) < 0 || block_signals(c, &f) < 0 ||
+	    start_container(c, &f) < 0)
 		goto failed;
 	if (c->overlay_fd >= 0)
 		close(c->overlay_fd);

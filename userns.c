@@ -234,10 +234,9 @@ int plan_id_maps(struct id_maps *m, bool single_id, struct failure *f)
 	    .kind = IDS_SINGLE, .uid = geteuid(), .gid = getegid()};
 	bool initial = in_initial_userns();
 	/* Root of a namespace of its own (unshare -r, a rootless
-	 * container) may map every id that namespace has; so may the
-	 * host's root (--userns), whose namespace has them all. */
-	if ((!initial || is_host_root()) && !single_id &&
-	    has_capability(CAP_SETUID) && has_capability(CAP_SETGID)) {
+	 * container) may map every id that namespace has. */
+	if (!initial && !single_id && has_capability(CAP_SETUID) &&
+	    has_capability(CAP_SETGID)) {
 		m->kind = IDS_NESTED;
 		m->uid_lines = identity_lines("/proc/self/uid_map");
 		m->gid_lines = identity_lines("/proc/self/gid_map");
@@ -268,6 +267,15 @@ int plan_id_maps(struct id_maps *m, bool single_id, struct failure *f)
 	}
 	m->ranges_unused = !initial;
 	return 0;
+}
+
+void plan_range_maps(struct id_maps *m, const struct id_range *range)
+{
+	*m = (struct id_maps){.kind = IDS_RANGE,
+			      .uid = geteuid(),
+			      .gid = getegid(),
+			      .uid_start = range->uid,
+			      .gid_start = range->gid};
 }
 
 void fall_back_to_single_id(struct id_maps *m)
@@ -397,6 +405,12 @@ int write_id_maps(pid_t pid, const struct id_maps *m, struct failure *f)
 		uids = m->uid_lines;
 		gids = m->gid_lines;
 		break;
+	case IDS_RANGE:
+		snprintf(uid_map, sizeof(uid_map), "0 %lu %d\n", m->uid_start,
+			 CONTAINER_IDS);
+		snprintf(gid_map, sizeof(gid_map), "0 %lu %d\n", m->gid_start,
+			 CONTAINER_IDS);
+		break;
 	case IDS_SINGLE:
 		/* Mapping our own gid needs setgroups denied first:
 		 * otherwise dropping a group could grant access (a
@@ -412,4 +426,46 @@ int write_id_maps(pid_t pid, const struct id_maps *m, struct failure *f)
 	if (write_proc_file(pid, "uid_map", uids, f) < 0)
 		return -1;
 	return write_proc_file(pid, "gid_map", gids, f);
+}
+
+/* A process that only holds a new user namespace for us: it waits
+ * until we have opened it, then exits; the namespace lives on in the
+ * fd. */
+static int hold_userns(void *arg)
+{
+	int *release = arg;
+	char byte;
+	close(release[1]);
+	while (read(release[0], &byte, 1) < 0 && errno == EINTR)
+		;
+	_exit(0);
+}
+
+int open_userns(const struct id_maps *m, struct failure *f)
+{
+	int release[2], fd = -1;
+	struct stack stack;
+	if (pipe2(release, O_CLOEXEC) < 0)
+		return fail(f, "user namespace", "pipe", errno);
+	pid_t pid = start_process(hold_userns, release, CLONE_NEWUSER,
+				  64 * 1024, &stack);
+	int error = errno;
+	close(release[0]);
+	if (pid < 0) {
+		close(release[1]);
+		fail(f, "user namespace", "clone", error);
+		return hint_userns_disabled(f);
+	}
+	if (write_id_maps(pid, m, f) == 0) {
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			fail(f, "user namespace", path, errno);
+	}
+	close(release[1]);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	free_stack(&stack);
+	return fd;
 }

@@ -39,14 +39,15 @@ int hint_userns_disabled(struct failure *f);
 enum id_map_kind {
 	IDS_SINGLE,	 /* the caller's own id is root, nothing else */
 	IDS_SUBORDINATE, /* and 1..65536 its subordinate ids (newuidmap) */
-	IDS_NESTED,	 /* every id of this namespace, as is */
+	IDS_NESTED,	 /* every id of this (not initial) namespace, as is */
+	IDS_RANGE, /* root's --userns: 0..65535 to an unprivileged block */
 };
 
 struct id_maps {
 	enum id_map_kind kind;
 	uid_t uid; /* the caller's ids, as this namespace sees them */
 	gid_t gid;
-	unsigned long uid_start; /* SUBORDINATE: the ranges */
+	unsigned long uid_start; /* SUBORDINATE: the ranges; RANGE: the block */
 	unsigned long gid_start;
 	/* SUBORDINATE in a namespace that is not the initial one: if the
 	 * helpers cannot write the maps there, fall back to SINGLE. */
@@ -58,12 +59,15 @@ struct id_maps {
 	char *gid_lines;
 };
 
-/* Decides the maps of a run in a user namespace: single_id (--single-id)
- * maps only the caller; in a namespace of our own with CAP_SETUID and
- * CAP_SETGID (and as the host's root, --userns), every id it has, each
- * to itself; with subordinate ranges and newuidmap/newgidmap, the
- * caller and its ranges; else the caller alone. 0 or -1. */
+/* Decides the maps of a run without root (or root inside a user
+ * namespace): single_id (--single-id) maps only the caller; in a
+ * namespace of our own with CAP_SETUID and CAP_SETGID, every id it has;
+ * with subordinate ranges and newuidmap/newgidmap, the caller and its
+ * ranges; else the caller alone. 0 or -1. */
 int plan_id_maps(struct id_maps *m, bool single_id, struct failure *f);
+
+/* Maps for root's --userns: ids 0..65535 to range's block. */
+void plan_range_maps(struct id_maps *m, const struct id_range *range);
 
 /* Switches a SUBORDINATE plan whose helpers were refused to SINGLE. */
 void fall_back_to_single_id(struct id_maps *m);
@@ -80,5 +84,9 @@ int write_id_maps(pid_t pid, const struct id_maps *m, struct failure *f);
 /* The note a run prints when it maps only the caller's id although the
  * caller has subordinate ranges. */
 void note_single_id(void);
+
+/* A user namespace with maps m, as an fd (for idmapped mounts), or -1
+ * with f filled. */
+int open_userns(const struct id_maps *m, struct failure *f);
 
 #endif

@@ -200,15 +200,135 @@ test_rootless_refuses_when_user_namespaces_are_off() {
 	expect_status 0
 }
 
+# block_of FILE: the host id the container's root maps to, from a
+# uid_map FILE whose first line is "0 BASE 65536".
+block_of() {
+	awk 'NR == 1 && $1 == 0 && $3 == 65536 {print $2}' "$1"
+}
+
 test_rootless_userns_option_as_root() {
+	# --userns as root maps the container to a block of unprivileged host
+	# ids: its root owns nothing on the host, yet the layers (host
+	# root's) still look root's inside, through idmapped mounts.
 	needs_root || return 0 # --userns as root
-	cfs --userns "$BASE" upper -- sh -c 'cat /proc/self/uid_map; rm /etc/motd; echo ok'
+	cfs --userns "$BASE" upper -- sh -c 'cat /proc/self/uid_map; ls -ln /bin/busybox; touch /etc/motd && echo touched; echo data >/made; cp /bin/busybox /suid && chmod 4755 /suid; rm /etc/hostname; echo ok'
 	expect_status 0
-	expect_out_has "4294967295"
+	expect_empty_err
+	local base
+	base=$(block_of out)
+	expect_true "uid_map is not '0 BASE 65536': $(cat out)" [ "${base:-0}" -gt 0 ]
+	expect_true "busybox is not root's inside: $(cat out)" grep -Eq '^-rwxr-xr-x +1 0 +0 ' out
+	expect_out_has touched
 	expect_out_has ok
-	expect_true "no whiteout" [ -c upper/etc/motd ]
-	cfs --userns "$BASE" upper -- sh -c 'ls /etc/motd 2>&1; exit 0'
+	# On the host everything it wrote is the block's, not root's.
+	local path
+	for path in upper/made upper/etc/motd upper/suid; do
+		expect_true "$path is $(stat -c %u:%g "$path"), not $base:$base" [ "$(stat -c %u:%g "$path")" = "$base:$base" ]
+	done
+	expect_true "setuid bit gone: $(stat -c %a upper/suid)" [ "$(stat -c %a upper/suid)" = 4755 ]
+	expect_true "no whiteout" [ -c upper/etc/hostname ]
+	# WRITEDIR is root's and private again at rest.
+	expect_true "WRITEDIR is $(stat -c %u:%a upper)" [ "$(stat -c %u:%a upper)" = 0:700 ]
+	# A second run: the same block, and the first run's files are root's.
+	cfs --userns "$BASE" upper -- sh -c 'cat /proc/self/uid_map; ls -ln /made /suid; ls /etc/hostname 2>&1; exit 0'
+	expect_status 0
+	expect_true "another block: $(cat out)" [ "$(block_of out)" = "$base" ]
+	expect_true "/made is not root's: $(cat out)" grep -Eq '^-rw-r--r-- +1 0 +0 .* /made$' out
+	expect_true "/suid is not root's: $(cat out)" grep -Eq '^-rwsr-xr-x +1 0 +0 .* /suid$' out
 	expect_out_has "No such file or directory"
+}
+
+test_rootless_userns_writedir_keeps_its_block() {
+	# A WRITEDIR an earlier --userns wrote belongs to its block: a later
+	# root run maps it again without being asked, --no-userns is refused,
+	# and --userns refuses a WRITEDIR root wrote without it.
+	needs_root || return 0
+	cfs --userns "$BASE" w -- sh -c 'cat /proc/self/uid_map; echo x >/x'
+	expect_status 0
+	local base
+	base=$(block_of out)
+	cfs "$BASE" w -- sh -c 'cat /proc/self/uid_map; ls -ln /x'
+	expect_status 0
+	expect_true "plain run not in the block $base: $(cat out)" [ "$(block_of out)" = "$base" ]
+	expect_true "/x is not root's: $(cat out)" grep -Eq '^-rw-r--r-- +1 0 +0 .* /x$' out
+	cfs --no-userns "$BASE" w -- true
+	expect_status 125
+	expect_error "belongs to the container ids of an earlier --userns"
+	cfs "$BASE" plain -- sh -c 'echo root >/r'
+	expect_status 0
+	cfs --userns "$BASE" plain -- cat /r
+	expect_status 125
+	expect_error "was written without --userns"
+}
+
+test_rootless_userns_block_from_roots_subuid() {
+	# root's own entries in /etc/subuid and /etc/subgid give the block.
+	needs_root || return 0
+	if grep -q '^root:' /etc/subuid /etc/subgid; then
+		skip_test "root already has subordinate ids here"
+		return 0
+	fi
+	echo 'root:3014656:65536' >>/etc/subuid
+	echo 'root:3080192:65536' >>/etc/subgid
+	cfs --userns "$BASE" w -- sh -c 'cat /proc/self/uid_map /proc/self/gid_map; echo x >/x'
+	sed -i '/^root:3014656:65536$/d' /etc/subuid
+	sed -i '/^root:3080192:65536$/d' /etc/subgid
+	expect_status 0
+	expect_true "uid_map: $(cat out)" grep -Eq '^ +0 +3014656 +65536$' out
+	expect_true "gid_map: $(cat out)" grep -Eq '^ +0 +3080192 +65536$' out
+	expect_true "/x is $(stat -c %u:%g w/x)" [ "$(stat -c %u:%g w/x)" = 3014656:3080192 ]
+}
+
+test_rootless_userns_record_read_strictly() {
+	# The block lives in trusted.overlay.container-fs, out of the
+	# container's reach; even so, anything but exactly what a run writes
+	# is refused, never half-read.
+	needs_root || return 0
+	local value
+	for value in '1 userns=0:0:65536' '1 userns=0524288:524288:65536' \
+		'1 userns=524288:524288:65535' '1  userns=524288:524288:65536' \
+		'1 userns=524288:524288:65536 ' '1 userns=+524288:524288:65536' \
+		'1 userns=524288:524288' '2'; do
+		rm -rf w
+		mkdir -m 700 w
+		"$HELPERS/usr/bin/probe" set-xattr w trusted.overlay.container-fs "$value"
+		cfs "$BASE" w -- true
+		expect_status 125
+		expect_error "unknown trusted.overlay.container-fs"
+	done
+	rm -rf w
+	mkdir -m 700 w
+	"$HELPERS/usr/bin/probe" set-xattr w trusted.overlay.container-fs '1 userns=524288:589824:65536'
+	cfs "$BASE" w -- cat /proc/self/uid_map /proc/self/gid_map
+	expect_status 0
+	expect_true "uid_map: $(cat out)" grep -Eq '^ +0 +524288 +65536$' out
+	expect_true "gid_map: $(cat out)" grep -Eq '^ +0 +589824 +65536$' out
+}
+
+test_rootless_userns_legacy_mount_as_root() {
+	# The same with mount(2), as on kernels before 6.8.
+	needs_root || return 0
+	cfs --legacy-mount --userns "$BASE" w -- sh -c 'cat /proc/self/uid_map; ls -ln /bin/busybox; touch /etc/motd && echo touched'
+	expect_status 0
+	local base
+	base=$(block_of out)
+	expect_true "uid_map: $(cat out)" [ -n "$base" ]
+	expect_true "busybox is not root's inside: $(cat out)" grep -Eq '^-rwxr-xr-x +1 0 +0 ' out
+	expect_out_has touched
+	expect_true "motd is $(stat -c %u w/etc/motd)" [ "$(stat -c %u w/etc/motd)" = "$base" ]
+}
+
+test_rootless_userns_refused_where_layers_cannot_be_idmapped() {
+	# A layer whose filesystem cannot be idmapped (ramfs; on kernels
+	# before 5.19 overlayfs refuses idmapped layers the same way): one
+	# clear line, nothing left behind. In a mount namespace of our own,
+	# so the ramfs never appears on the host.
+	needs_root || return 0
+	mkdir layer
+	run_here unshare -m sh -c 'mount --make-rprivate / && mount -t ramfs none layer && cp -a "$1/." layer/ && exec "$2" --userns layer w -- true' sh "$BASE" "$CFS"
+	expect_status 125
+	expect_error "5.19"
+	expect_no_file w
 }
 
 test_rootless_subordinate_ids() {

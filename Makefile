@@ -11,8 +11,8 @@ CPPFLAGS += -D_GNU_SOURCE -DVERSION='"$(VERSION)"'
 ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS)
 
 SOURCES := capabilities.c cli.c idmap.c init.c janitor.c kernelfs.c layers.c \
-           masks.c overlay.c overlay_legacy.c process.c seccomp.c subids.c \
-           userns.c utils.c writedir.c
+           masks.c overlay.c overlay_legacy.c process.c remove.c seccomp.c \
+           subids.c userns.c utils.c writedir.c
 HEADERS := $(wildcard *.h)
 OBJECTS := $(SOURCES:.c=.o)
 

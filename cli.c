@@ -7,11 +7,16 @@
 
 const char usage_text[] =
     "Usage: container-fs [OPTIONS] LAYER... WRITEDIR -- COMMAND [ARG...]\n"
+    "       container-fs rm WRITEDIR...\n"
     "Run COMMAND in a container whose root is an overlay of LAYERs.\n"
     "\n"
     "LAYERs are read-only and stack bottom to top: a file in a later\n"
     "LAYER hides the same file in an earlier one. WRITEDIR (created if\n"
     "missing) receives every change the container makes.\n"
+    "\n"
+    "rm removes WRITEDIRs container-fs made, with files the container\n"
+    "made as other users (which plain rm cannot remove without root);\n"
+    "one in use is refused.\n"
     "\n"
     "Options:\n"
     "  --workdir DIR    overlayfs work directory (default: a hidden\n"
@@ -179,6 +184,45 @@ static int parse_options(int argc, char **argv, struct options *o,
 	}
 }
 
+/* A word that looks like an option where a directory goes. */
+static int refuse_option_word(const char *word, const char *where,
+			      struct failure *f)
+{
+	char detail[256];
+	snprintf(detail, sizeof(detail), "'%.200s': %s", word, where);
+	fail(f, "arguments", detail, 0);
+	return add_hint(f, "a directory really named so is given as ./%.200s",
+			word);
+}
+
+/* "rm WRITEDIR...": no options, at least one WRITEDIR. */
+static int parse_rm(int argc, char **argv, struct options *o, struct failure *f)
+{
+	o->action = ACTION_RM;
+	o->targets = argv + 2;
+	o->target_count = argc - 2;
+	if (o->target_count < 1)
+		return usage_error(f, "rm needs at least one WRITEDIR");
+	for (int i = 0; i < o->target_count; i++) {
+		if (o->targets[i][0] == '\0')
+			return usage_error(f, "empty directory path");
+		if (o->targets[i][0] == '-')
+			return refuse_option_word(o->targets[i],
+						  "rm takes no options", f);
+	}
+	return 0;
+}
+
+/* Verbs: a command line without "--" whose first word names one (with
+ * "--" the same word is a LAYER). */
+static const struct verb {
+	const char *name;
+	int (*parse)(int argc, char **argv, struct options *o,
+		     struct failure *f);
+} verbs[] = {
+    {"rm", parse_rm},
+};
+
 int parse_command_line(int argc, char **argv, struct options *o,
 		       struct failure *f)
 {
@@ -187,6 +231,11 @@ int parse_command_line(int argc, char **argv, struct options *o,
 	int split = 1;
 	while (split < argc && strcmp(argv[split], "--") != 0)
 		split++;
+	for (size_t i = 0;
+	     split == argc && argc > 1 && i < sizeof(verbs) / sizeof(*verbs);
+	     i++)
+		if (strcmp(argv[1], verbs[i].name) == 0)
+			return verbs[i].parse(argc, argv, o, f);
 
 	if (parse_options(split, argv, o, f) < 0)
 		return -1;
@@ -208,18 +257,10 @@ int parse_command_line(int argc, char **argv, struct options *o,
 			return usage_error(f, "empty directory path");
 		/* Taken as a directory it would be made as WRITEDIR, and the
 		 * option meant would silently not apply. */
-		if (argv[i][0] == '-') {
-			char detail[256];
-			snprintf(detail, sizeof(detail),
-				 "'%.200s': options go before the first "
-				 "directory",
-				 argv[i]);
-			fail(f, "arguments", detail, 0);
-			return add_hint(f,
-					"a directory really named so is "
-					"given as ./%.200s",
-					argv[i]);
-		}
+		if (argv[i][0] == '-')
+			return refuse_option_word(
+			    argv[i], "options go before the first directory",
+			    f);
 	}
 
 	o->layers = argv + optind;

@@ -7,7 +7,7 @@
 #include "capabilities.h"
 #include "utils.h"
 
-enum action { ACTION_RUN, ACTION_HELP, ACTION_VERSION };
+enum action { ACTION_RUN, ACTION_RM, ACTION_HELP, ACTION_VERSION };
 
 struct options {
 	enum action action;
@@ -26,11 +26,15 @@ struct options {
 	enum { USERNS_AUTO, USERNS_ON, USERNS_OFF } userns;
 	bool single_id; /* map only the caller's own id (no root) */
 	char **command; /* NULL-terminated, points into argv */
+	/* rm: the WRITEDIRs to remove, pointing into argv. */
+	char **targets;
+	int target_count;
 };
 
 /* Splits argv at the first "--": options (only before the first
  * directory), at least one LAYER, WRITEDIR, then at least one COMMAND
- * word. Returns 0, or -1 with f filled (exit status 125). */
+ * word. Without "--", a verb: "rm WRITEDIR...". Returns 0, or -1 with f
+ * filled (exit status 125). */
 int parse_command_line(int argc, char **argv, struct options *o,
 		       struct failure *f);
 

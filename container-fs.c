@@ -36,6 +36,7 @@
 #include "masks.h"
 #include "overlay.h"
 #include "process.h"
+#include "remove.h"
 #include "seccomp.h"
 #include "userns.h"
 #include "utils.h"
@@ -472,6 +473,9 @@ static int run_container(struct container *c)
 	     check_caller_access(&c->layers, &c->writedir, &f) < 0) ||
 	    prepare_writedir(&c->writedir, &f) < 0)
 		goto failed;
+	/* The janitor too may have to give WRITEDIR back from inside. */
+	if (c->userns && c->maps.kind == IDS_SUBORDINATE)
+		c->writedir.maps = &c->maps;
 	if (start_janitor(&c->writedir, &f) < 0 ||
 	    lock_writedir(&c->writedir, c->userns && !c->root, &f) < 0 ||
 	    choose_id_range(c, &f) < 0 ||
@@ -548,8 +552,16 @@ static __attribute__((noinline)) int container_fs(int argc, char **argv)
 		print_failure(&f);
 		return EXIT_SETUP_FAILED;
 	}
-	if (c.options.action == ACTION_RUN)
+	switch (c.options.action) {
+	case ACTION_RUN:
 		return run_container(&c);
+	case ACTION_RM:
+		return remove_writedirs(c.options.targets,
+					c.options.target_count);
+	case ACTION_HELP:
+	case ACTION_VERSION:
+		break;
+	}
 	fputs(c.options.action == ACTION_HELP ? usage_text
 					      : "container-fs " VERSION "\n",
 	      stdout);

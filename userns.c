@@ -1,5 +1,5 @@
-/* userns.c - user namespaces: who is root, and which ids a container's
- * namespace maps.
+/* userns.c - user namespaces: who is root, which ids a container's
+ * namespace maps, and running a step inside such a namespace.
  *
  * The parent writes the maps of the child's new user namespace (only a
  * process outside it may map ids it owns there), then releases the child,
@@ -292,6 +292,30 @@ void free_id_maps(struct id_maps *m)
 	m->uid_lines = m->gid_lines = NULL;
 }
 
+/* The id inside of host id id: the caller's is 0, a subordinate one
+ * 1 + its place in the range; -1 for any other. */
+static long id_inside(unsigned long caller, unsigned long start,
+		      unsigned long id)
+{
+	if (id == caller)
+		return 0;
+	if (start && id >= start && id - start < CONTAINER_IDS)
+		return (long)(id - start + 1);
+	return -1;
+}
+
+long uid_inside(const struct id_maps *m, uid_t uid)
+{
+	return id_inside(m->uid, m->kind == IDS_SUBORDINATE ? m->uid_start : 0,
+			 uid);
+}
+
+long gid_inside(const struct id_maps *m, gid_t gid)
+{
+	return id_inside(m->gid, m->kind == IDS_SUBORDINATE ? m->gid_start : 0,
+			 gid);
+}
+
 void note_single_id(void)
 {
 	static const char note[] =
@@ -428,44 +452,101 @@ int write_id_maps(pid_t pid, const struct id_maps *m, struct failure *f)
 	return write_proc_file(pid, "gid_map", gids, f);
 }
 
-/* A process that only holds a new user namespace for us: it waits
- * until we have opened it, then exits; the namespace lives on in the
- * fd. */
-static int hold_userns(void *arg)
+/* A step run in a child in a new user namespace: it waits until its
+ * maps are written, runs fn, and reports a failure over a pipe. */
+struct userns_task {
+	int (*fn)(void *, struct failure *);
+	void *arg;
+	int release[2]; /* parent -> child: one byte once the maps are set */
+	int report[2];	/* child -> parent: a struct failure, or nothing */
+};
+
+static int run_userns_task(void *arg)
 {
-	int *release = arg;
+	struct userns_task *t = arg;
+	struct failure f;
 	char byte;
-	close(release[1]);
-	while (read(release[0], &byte, 1) < 0 && errno == EINTR)
+	ssize_t n;
+	close(t->release[1]);
+	close(t->report[0]);
+	while ((n = read(t->release[0], &byte, 1)) < 0 && errno == EINTR)
 		;
-	_exit(0);
+	if (n != 1)
+		_exit(EXIT_SETUP_FAILED);
+	if (!t->fn || t->fn(t->arg, &f) == 0)
+		_exit(0);
+	write_all(t->report[1], &f, sizeof(f));
+	_exit(EXIT_SETUP_FAILED);
+}
+
+/* Starts t in a new user namespace with maps m; with userns_fd, opens
+ * that namespace before releasing it. Returns fn's result, or -1. */
+static int start_userns_task(const struct id_maps *m, struct userns_task *t,
+			     int *userns_fd, struct failure *f)
+{
+	struct stack stack;
+	if (pipe2(t->release, O_CLOEXEC) < 0)
+		return fail(f, "user namespace", "pipe", errno);
+	if (pipe2(t->report, O_CLOEXEC) < 0) {
+		close(t->release[0]);
+		close(t->release[1]);
+		return fail(f, "user namespace", "pipe", errno);
+	}
+	/* Its own copy of our memory: it runs while we write its maps. */
+	pid_t pid = start_process(run_userns_task, t, CLONE_NEWUSER,
+				  8 * 1024 * 1024, &stack);
+	int error = errno;
+	close(t->release[0]);
+	close(t->report[1]);
+	int result = 0;
+	if (pid < 0) {
+		result = fail(f, "user namespace", "clone", error);
+		hint_userns_disabled(f);
+	} else if ((result = write_id_maps(pid, m, f)) < 0) {
+		result = -1;
+	} else if (userns_fd) {
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+		*userns_fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (*userns_fd < 0)
+			result = fail(f, "user namespace", path, errno);
+	}
+	if (result == 0 && write_all(t->release[1], "", 1) < 0)
+		result = fail(f, "user namespace", "release", errno);
+	close(t->release[1]);
+	int status = 0;
+	while (pid >= 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	free_stack(&stack);
+	struct failure reported;
+	ssize_t n = read(t->report[0], &reported, sizeof(reported));
+	close(t->report[0]);
+	if (result < 0)
+		return -1;
+	if (n == (ssize_t)sizeof(reported)) {
+		*f = reported;
+		return -1;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return fail(f, "user namespace", "the step inside", EIO);
+	return 0;
+}
+
+int run_in_userns(const struct id_maps *m, int (*fn)(void *, struct failure *),
+		  void *arg, struct failure *f)
+{
+	struct userns_task t = {.fn = fn, .arg = arg};
+	return start_userns_task(m, &t, NULL, f);
 }
 
 int open_userns(const struct id_maps *m, struct failure *f)
 {
-	int release[2], fd = -1;
-	struct stack stack;
-	if (pipe2(release, O_CLOEXEC) < 0)
-		return fail(f, "user namespace", "pipe", errno);
-	pid_t pid = start_process(hold_userns, release, CLONE_NEWUSER,
-				  64 * 1024, &stack);
-	int error = errno;
-	close(release[0]);
-	if (pid < 0) {
-		close(release[1]);
-		fail(f, "user namespace", "clone", error);
-		return hint_userns_disabled(f);
+	struct userns_task t = {.fn = NULL};
+	int fd = -1;
+	if (start_userns_task(m, &t, &fd, f) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
 	}
-	if (write_id_maps(pid, m, f) == 0) {
-		char path[64];
-		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			fail(f, "user namespace", path, errno);
-	}
-	close(release[1]);
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	free_stack(&stack);
 	return fd;
 }

@@ -1,5 +1,5 @@
-/* userns.h - user namespaces: who is root, and which ids a container's
- * namespace maps. */
+/* userns.h - user namespaces: who is root, which ids a container's
+ * namespace maps, and running a step inside such a namespace. */
 #ifndef CONTAINER_FS_USERNS_H
 #define CONTAINER_FS_USERNS_H
 
@@ -81,9 +81,22 @@ void free_id_maps(struct id_maps *m);
  * Allocates nothing and uses no stdio (the janitor may call it). */
 int write_id_maps(pid_t pid, const struct id_maps *m, struct failure *f);
 
+/* The id host uid or gid has inside a namespace with maps m (SINGLE or
+ * SUBORDINATE), or -1 if it has none there. */
+long uid_inside(const struct id_maps *m, uid_t uid);
+long gid_inside(const struct id_maps *m, gid_t gid);
+
 /* The note a run prints when it maps only the caller's id although the
  * caller has subordinate ranges. */
 void note_single_id(void);
+
+/* Runs fn(arg) in a child process in a new user namespace with maps m,
+ * where the caller is root over every file those maps own: as `podman
+ * unshare` does, to remove or chown files of subordinate ids. Returns
+ * fn's result, -1 with f filled (fn's failure too). Allocates nothing
+ * itself (the janitor may call it). */
+int run_in_userns(const struct id_maps *m, int (*fn)(void *, struct failure *),
+		  void *arg, struct failure *f);
 
 /* A user namespace with maps m, as an fd (for idmapped mounts), or -1
  * with f filled. */

@@ -279,14 +279,17 @@ static int check_same_mount(struct writedir *w, const struct statx *upper,
 
 /* The lock directory sits next to WRITEDIR and is named for WRITEDIR's
  * inode, so every run on one WRITEDIR, however it was spelled, meets
- * the same one. Names it; lock_writedir makes it. */
-static int name_lock(struct writedir *w, struct failure *f)
+ * the same one (and so does `container-fs rm`). Names it; lock_writedir
+ * makes it. With a work directory to check, also checks it is on
+ * WRITEDIR's mount. */
+static int name_lock(struct writedir *w, bool for_run, struct failure *f)
 {
 	struct statx upper;
 	if (statx(w->fd, "", AT_EMPTY_PATH, STATX_INO | STATX_MNT_ID, &upper) <
 	    0)
 		return fail(f, "writedir", w->path, errno);
-	if (check_same_mount(w, &upper,
+	if (for_run &&
+	    check_same_mount(w, &upper,
 			     w->work_option ? w->work_fd : w->parent_fd, f) < 0)
 		return -1;
 	snprintf(w->lock_name, sizeof(w->lock_name), ".container-fs-work.%llu",
@@ -318,7 +321,7 @@ int prepare_writedir(struct writedir *w, struct failure *f)
 		return -1;
 	if (w->fd < 0 && create_writedir(w, f) < 0)
 		return -1;
-	return name_lock(w, f);
+	return name_lock(w, true, f);
 }
 
 static int refuse_in_use(struct writedir *w, struct failure *f)
@@ -326,7 +329,9 @@ static int refuse_in_use(struct writedir *w, struct failure *f)
 	fail(f, "writedir", w->path, 0);
 	snprintf(f->detail, sizeof(f->detail),
 		 "%s is in use by another container-fs", w->path);
-	return add_hint(f, "give each running container its own WRITEDIR");
+	return add_hint(
+	    f, w->removing ? "stop the container that uses it first"
+			   : "give each running container its own WRITEDIR");
 }
 
 static int refuse_foreign_lock(struct writedir *w, const char *problem,
@@ -569,6 +574,15 @@ int choose_writedir_range(struct writedir *w, bool userns, bool no_userns,
 	if (choose_root_range(&w->range, f) < 0)
 		return -1;
 	w->has_range = true;
+	return 0;
+}
+
+int lock_writedir_for_removal(struct writedir *w, struct failure *f)
+{
+	w->removing = true;
+	if (name_lock(w, false, f) < 0 || make_lock(w, f) < 0)
+		return -1;
+	w->locked = true;
 	return 0;
 }
 

@@ -11,6 +11,8 @@
 #include "subids.h"
 #include "utils.h"
 
+struct id_maps; /* userns.h */
+
 struct writedir {
 	const char *name; /* as the user gave it, for messages */
 	char *path;	  /* canonical, even before it exists */
@@ -19,6 +21,7 @@ struct writedir {
 	char base[NAME_MAX + 1];
 	bool created;	 /* by this run: removed again if COMMAND never ran */
 	bool locked;	 /* the lock is ours: the end of the run is ours */
+	bool removing;	 /* locked by `container-fs rm`, not by a run */
 	bool userxattr;	 /* its overlay marks are user.overlay.* (see below) */
 	struct stat own; /* its own mode and owner, given back after a run */
 
@@ -27,6 +30,10 @@ struct writedir {
 	bool recorded;	 /* the record or the mark before it is there */
 	bool has_range;	 /* its container's ids are root's --userns block */
 	struct id_range range;
+	/* A run without root mapping subordinate ids: the namespace to give
+	 * WRITEDIR its owner back from, when the container chowned "/" to
+	 * one of them. Set before the janitor starts; NULL otherwise. */
+	const struct id_maps *maps;
 
 	/* The lock: a directory next to WRITEDIR, named for its inode, that
 	 * each run makes afresh (mode 0700) and flocks; unless --workdir is
@@ -74,6 +81,11 @@ int prepare_writedir(struct writedir *w, struct failure *f);
  * runs, so a SIGKILL at any moment leaves none behind), and flocks it
  * and --workdir. Then reads WRITEDIR's record (read_record). 0 or -1. */
 int lock_writedir(struct writedir *w, bool userns, struct failure *f);
+
+/* Takes WRITEDIR's lock as a run does, for `container-fs rm`: refused
+ * (in use) while a run holds it. Call after open_writedir; release
+ * with release_writedir. 0 or -1. */
+int lock_writedir_for_removal(struct writedir *w, struct failure *f);
 
 /* Reads WRITEDIR's record: which xattrs hold its overlay marks (userns:
  * the overlay is mounted in a user namespace, so user.* only) and, for

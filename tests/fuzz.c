@@ -173,6 +173,15 @@ static void check_arguments(const uint8_t *data, size_t size)
 			check_failure(&failure);
 			continue;
 		}
+		if (options.action == ACTION_RM) {
+			/* "rm WRITEDIR...": every word after it, none empty. */
+			require(options.targets == argv + 2);
+			require(options.target_count == argc - 2);
+			for (int i = 0; i < options.target_count; i++)
+				require(options.targets[i][0] != '\0' &&
+					options.targets[i][0] != '-');
+			continue;
+		}
 		if (options.action != ACTION_RUN)
 			continue;
 		int split = 1;

@@ -115,6 +115,7 @@ test_args_help() {
 		expect_out_has "--workdir"
 		expect_out_has "--legacy-mount"
 		expect_out_has "--single-id"
+		expect_out_has "container-fs rm WRITEDIR..."
 		expect_empty_err
 	done
 	# --help wins over the rest of the command line, and runs nothing.

@@ -171,6 +171,38 @@ static void test_parse_command_line(void)
 	check(r == 0 && o.single_id && o.layer_count == 1, "args: --single-id");
 }
 
+static void test_parse_verbs(void)
+{
+	struct options o;
+	struct failure f;
+
+	int r = parse(&o, &f, ARGV("rm", "w1", "w2"));
+	check(r == 0 && o.action == ACTION_RM && o.target_count == 2 &&
+		  strcmp(o.targets[0], "w1") == 0 &&
+		  strcmp(o.targets[1], "w2") == 0,
+	      "verbs: rm WRITEDIR...");
+
+	r = parse(&o, &f, ARGV("rm", "w", "--", "true"));
+	check(r == 0 && o.action == ACTION_RUN && o.layer_count == 1 &&
+		  strcmp(o.layers[0], "rm") == 0,
+	      "verbs: with '--', rm is a LAYER");
+
+	r = parse(&o, &f, (char *[]){"container-fs", "rm", NULL});
+	check(r < 0 && strstr(f.detail, "at least one WRITEDIR"),
+	      "verbs: rm without a WRITEDIR");
+
+	r = parse(&o, &f, ARGV("rm", "-f", "w"));
+	check(r < 0 && strstr(f.detail, "rm takes no options"),
+	      "verbs: rm takes no options");
+
+	r = parse(&o, &f, ARGV("rm", ""));
+	check(r < 0 && strstr(f.detail, "empty"), "verbs: rm of an empty path");
+
+	r = parse(&o, &f, ARGV("w", "rm"));
+	check(r < 0 && strstr(f.detail, "missing '--'"),
+	      "verbs: only as the first word");
+}
+
 static void test_path_is_within(void)
 {
 	check(path_is_within("/a/b", "/a"), "within: child");
@@ -297,6 +329,7 @@ int main(void)
 	test_append_string();
 	test_build_lowerdir();
 	test_parse_command_line();
+	test_parse_verbs();
 	test_path_is_within();
 	test_seccomp_filter();
 	return failures ? 1 : 0;

@@ -184,4 +184,26 @@ test_writedir_owner_given_back_from_a_subordinate_id() {
 	expect_true "WRITEDIR is $(stat -c %u:%g home/upper), not the user's" \
 		[ "$(stat -c %u:%g home/upper)" = "$(id -u "$ROOTLESS_USER"):$(id -g "$ROOTLESS_USER")" ]
 	expect_true "WRITEDIR is mode $(stat -c %a home/upper), not 700" [ "$(stat -c %a home/upper)" = 700 ]
+	# The janitor does the same when container-fs is killed.
+	local command=("$USER_CFS" "$USER_BASE" "$WORK/home/upper" -- sh -c 'chown 1000:1000 / && sleep 30')
+	if [ "$ROOTLESS" = 1 ]; then
+		"${command[@]}" </dev/null >/dev/null 2>&1 &
+	else
+		runuser -u "$ROOTLESS_USER" -- "${command[@]}" </dev/null >/dev/null 2>&1 &
+	fi
+	local pid=$! i owner
+	owner="$(id -u "$ROOTLESS_USER"):$(id -g "$ROOTLESS_USER")"
+	for i in $(seq 100); do
+		[ "$(stat -c %u:%g home/upper)" != "$owner" ] && break
+		sleep 0.05
+	done
+	[ "$ROOTLESS" = 1 ] || pid=$(pgrep -P "$pid") # runuser's child
+	kill -KILL "$pid"
+	for i in $(seq 100); do
+		[ "$(stat -c %u:%g home/upper)" = "$owner" ] && break
+		sleep 0.05
+	done
+	expect_true "after SIGKILL WRITEDIR is $(stat -c %u:%g home/upper), not the user's" \
+		[ "$(stat -c %u:%g home/upper)" = "$owner" ]
+	wait 2>/dev/null
 }

@@ -191,7 +191,7 @@ test_writedir_owner_given_back_from_a_subordinate_id() {
 	else
 		runuser -u "$ROOTLESS_USER" -- "${command[@]}" </dev/null >/dev/null 2>&1 &
 	fi
-	local pid=$! i owner
+	local job=$! pid=$! i owner
 	owner="$(id -u "$ROOTLESS_USER"):$(id -g "$ROOTLESS_USER")"
 	for i in $(seq 100); do
 		[ "$(stat -c %u:%g home/upper)" != "$owner" ] && break
@@ -199,11 +199,11 @@ test_writedir_owner_given_back_from_a_subordinate_id() {
 	done
 	[ "$ROOTLESS" = 1 ] || pid=$(pgrep -P "$pid") # runuser's child
 	kill -KILL "$pid"
+	wait "$job" 2>/dev/null # no "Killed" line from bash
 	for i in $(seq 100); do
 		[ "$(stat -c %u:%g home/upper)" = "$owner" ] && break
 		sleep 0.05
 	done
 	expect_true "after SIGKILL WRITEDIR is $(stat -c %u:%g home/upper), not the user's" \
 		[ "$(stat -c %u:%g home/upper)" = "$owner" ]
-	wait 2>/dev/null
 }

@@ -558,8 +558,9 @@ int choose_writedir_range(struct writedir *w, bool userns, bool no_userns,
 	if (w->has_range && no_userns)
 		return refuse_userns_change(
 		    w, "belongs to the container ids of an earlier --userns",
-		    "its files are nobody's to root outside that namespace: "
-		    "run without --no-userns (it then maps them again)",
+		    "its files belong to that block, not to the host's "
+		    "root: run without --no-userns (the block is mapped "
+		    "again), or use a new WRITEDIR",
 		    f);
 	if (w->has_range || !userns)
 		return 0;

@@ -155,6 +155,60 @@ refused() {
 	expect_no_workdir_left
 }
 
+# Tests without root (test-rootless.sh and others) run as this user: in
+# the root pass through runuser, in the rootless pass directly.
+ROOTLESS_USER=${ROOTLESS_USER:-cfs-rootless}
+
+# as_user COMMAND...: runs COMMAND as the unprivileged test user.
+as_user() {
+	if [ "$ROOTLESS" = 1 ]; then
+		"$@"
+	else
+		runuser -u "$ROOTLESS_USER" -- "$@"
+	fi
+}
+
+# A private copy of container-fs and the base rootfs, owned by the user
+# (as a user would make their own), in $WORK/home; writedirs go there.
+rootless_setup() {
+	if [ "$ROOTLESS" = 0 ] && ! id "$ROOTLESS_USER" >/dev/null 2>&1; then
+		useradd --create-home "$ROOTLESS_USER" || flunk "cannot add $ROOTLESS_USER"
+	fi
+	chmod 755 "$WORK"
+	mkdir -p home
+	cp "$CFS" home/container-fs
+	cp -a "$BASE" home/base
+	[ "$ROOTLESS" = 1 ] || chown -R "$ROOTLESS_USER:" home
+	USER_CFS=$WORK/home/container-fs
+	USER_BASE=$WORK/home/base
+}
+
+# cfs_as_user ARGS...: container-fs as the user; out, err and $status.
+cfs_as_user() {
+	as_user "$USER_CFS" "$@" </dev/null >"$WORK/out" 2>"$WORK/err"
+	status=$?
+}
+
+# run_as_user COMMAND...: any command as the user; out, err and $status.
+run_as_user() {
+	as_user "$@" </dev/null >"$WORK/out" 2>"$WORK/err"
+	status=$?
+}
+
+# run_here COMMAND...: any command as we are; out, err and $status.
+run_here() {
+	"$@" </dev/null >"$WORK/out" 2>"$WORK/err"
+	status=$?
+}
+
+# has_subordinate_ids: the user has ranges in /etc/subuid and
+# /etc/subgid, and newuidmap/newgidmap can map them.
+has_subordinate_ids() {
+	[ -x /usr/bin/newuidmap ] && [ -x /usr/bin/newgidmap ] &&
+		grep -q "^$ROOTLESS_USER:" /etc/subuid &&
+		grep -q "^$ROOTLESS_USER:" /etc/subgid
+}
+
 # Host mount table, for leak checks (mount points only: options vary).
 host_mounts() {
 	awk '{print $5}' /proc/self/mountinfo | LC_ALL=C sort

@@ -74,6 +74,8 @@ test_args_help() {
 		expect_out_has "LAYER... WRITEDIR -- COMMAND"
 		expect_out_has "--overlay-workdir"
 		expect_out_has "--legacy-mount"
+		expect_out_has "--single-id"
+		expect_out_has "container-fs rm WRITEDIR..."
 		expect_empty_err
 	done
 	# --help wins over the rest of the command line, and runs nothing.

@@ -211,7 +211,10 @@ static int mount_all(struct container *c, struct failure *f)
 			result = mount_proc(c->root_fd, f);
 			break;
 		case MOUNT_DEV:
-			result = setup_dev(c->root_fd, f);
+			result = setup_dev(
+			    c->root_fd,
+			    !c->userns || has_group_inside(&c->maps, TTY_GROUP),
+			    f);
 			break;
 		case MOUNT_SYS:
 			result =

@@ -13,10 +13,11 @@
 int mount_proc(int root_fd, struct failure *f);
 
 /* A fresh tmpfs holding only null, zero, full, random, urandom and tty
- * (bound from the host), a private devpts with ptmx, shm, mqueue, and the
- * fd, stdin, stdout and stderr links: never the host's whole /dev.
+ * (bound from the host), a private devpts with ptmx (its ptys group 5's
+ * with tty_group, where the namespace has that group), shm, mqueue, and
+ * the fd, stdin, stdout and stderr links: never the host's whole /dev.
  * (terminal.c binds the container's pty at console.) */
-int setup_dev(int root_fd, struct failure *f);
+int setup_dev(int root_fd, bool tty_group, struct failure *f);
 
 /* Binds source (a trusted path: a host device, or /proc/self/fd/N)
  * onto a file name, made with mode in dev_fd. 0 or -1. */

@@ -318,6 +318,30 @@ long gid_inside(const struct id_maps *m, gid_t gid)
 			 gid);
 }
 
+bool has_group_inside(const struct id_maps *m, unsigned long gid)
+{
+	unsigned long inside, outside, count;
+	switch (m->kind) {
+	case IDS_SINGLE:
+		return gid == 0;
+	case IDS_SUBORDINATE: /* 0, then 1..65536 */
+		return gid <= CONTAINER_IDS;
+	case IDS_RANGE:
+		return gid < CONTAINER_IDS;
+	case IDS_NESTED:
+		for (const char *line = m->gid_lines; line && *line;) {
+			if (sscanf(line, "%lu %lu %lu", &inside, &outside,
+				   &count) == 3 &&
+			    gid >= inside && gid - inside < count)
+				return true;
+			line = strchr(line, '\n');
+			if (line)
+				line++;
+		}
+	}
+	return false;
+}
+
 void note_single_id(void)
 {
 	static const char note[] =

@@ -86,6 +86,13 @@ int write_id_maps(pid_t pid, const struct id_maps *m, struct failure *f);
 long uid_inside(const struct id_maps *m, uid_t uid);
 long gid_inside(const struct id_maps *m, gid_t gid);
 
+/* The group devpts gives the container's ptys (tty). */
+#define TTY_GROUP 5
+
+/* Whether group gid (as seen inside) exists in a namespace with maps
+ * m: mapped to some host group. */
+bool has_group_inside(const struct id_maps *m, unsigned long gid);
+
 /* The note a run prints when it maps only the caller's id although the
  * caller has subordinate ranges. */
 void note_single_id(void);

@@ -148,12 +148,23 @@ static int become_namespace_root(struct failure *f)
 	return 0;
 }
 
-/* In a new user namespace we are nobody until the parent has written
- * our id maps; it sends one byte when done, or closes the pipe. */
-static int wait_for_id_maps(struct container *c, struct failure *f)
+/* Whether the container maps its own id (SINGLE): no other map can be
+ * written from inside, without privilege outside. */
+static bool maps_itself(const struct container *c)
+{
+	return c->userns && c->maps.kind == IDS_SINGLE;
+}
+
+/* In a new user namespace we are nobody until it has id maps. Our own
+ * id alone we map ourselves; anything more the parent writes (it has
+ * the privilege, or runs newuidmap), and it sends one byte when done,
+ * or closes the pipe. */
+static int set_id_maps(struct container *c, struct failure *f)
 {
 	if (!c->userns)
 		return 0;
+	if (maps_itself(c))
+		return map_own_id(&c->maps, f);
 	char byte;
 	close(c->maps_pipe[1]);
 	ssize_t n;
@@ -171,17 +182,19 @@ static const struct writedir *writedir_of(const struct container *c)
 }
 
 /* Leaves the working directory at the overlay's root, and root_fd on it:
- * every later step resolves its paths below that fd. */
+ * every later step resolves its paths below that fd. The overlay this
+ * child builds stays in a variable of its own: c may be the parent's
+ * memory (CLONE_VM), and c->overlay_fd the parent's to close. */
 static int mount_root(struct container *c, struct failure *f)
 {
 	int result;
 	bool here = c->userns && !c->root && !c->spec.legacy_mount;
-	if (here)
-		c->overlay_fd =
-		    create_overlay_here(&c->layers, writedir_of(c), f);
-	if (c->overlay_fd >= 0)
-		result = attach_overlay(c->overlay_fd, f);
-	else if (c->overlay_fd == -1 && here)
+	int overlay_fd =
+	    here ? create_overlay_here(&c->layers, writedir_of(c), f)
+		 : c->overlay_fd;
+	if (overlay_fd >= 0)
+		result = attach_overlay(overlay_fd, f);
+	else if (overlay_fd == -1 && here)
 		result = -1;
 	else
 		result = mount_overlay_legacy(&c->layers, writedir_of(c),
@@ -347,7 +360,7 @@ static int run_command(struct container *c, struct failure *f)
 static int setup_container(struct container *c, struct failure *f)
 {
 	if (die_with_parent(c, f) < 0 || leave_caller_session(f) < 0 ||
-	    wait_for_id_maps(c, f) < 0 || make_mounts_private(c, f) < 0 ||
+	    set_id_maps(c, f) < 0 || make_mounts_private(c, f) < 0 ||
 	    mount_root(c, f) < 0 || mount_all(c, f) < 0 ||
 	    create_terminal(&c->terminal, c->root_fd, f) < 0 ||
 	    make_working_directory(c, f) < 0 || seal_root(c, f) < 0 ||
@@ -395,8 +408,8 @@ static int block_signals(struct container *c, struct failure *f)
 /* The child's flags. Like posix_spawn, it shares our memory while we
  * sleep until it execs or exits (CLONE_VM | CLONE_VFORK): nothing is
  * copied, which saves about a millisecond in a VM. Not when we have work
- * to do while it runs its setup (writing its id maps), nor with --init,
- * whose PID 1 never execs. */
+ * to do while it runs its setup (writing id maps it cannot write
+ * itself), nor with --init, whose PID 1 never execs. */
 static int container_flags(const struct container *c)
 {
 	int flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
@@ -404,7 +417,7 @@ static int container_flags(const struct container *c)
 		flags |= CLONE_NEWNET;
 	if (c->userns)
 		flags |= CLONE_NEWUSER;
-	else if (!c->spec.init)
+	if ((!c->userns || maps_itself(c)) && !c->spec.init)
 		flags |= CLONE_VM | CLONE_VFORK;
 	return flags;
 }
@@ -428,9 +441,12 @@ static size_t container_stack_size(void)
 static int start_mapped_container(struct container *c, struct failure *f)
 {
 	struct stack stack;
+	bool parent_maps = c->userns && !maps_itself(c);
 	if (pipe2(c->report_pipe, O_CLOEXEC) < 0 ||
-	    (c->userns && pipe2(c->maps_pipe, O_CLOEXEC) < 0))
+	    (parent_maps && pipe2(c->maps_pipe, O_CLOEXEC) < 0))
 		return fail(f, "pipe", "report", errno);
+	if (maps_itself(c) && c->maps.ranges_unused)
+		note_single_id();
 	c->pid = start_process(container_main, c, container_flags(c),
 			       container_stack_size(), &stack);
 	if (c->pid < 0) {
@@ -445,12 +461,10 @@ static int start_mapped_container(struct container *c, struct failure *f)
 	 * (CLONE_VFORK), or has a copy of it. */
 	free_stack(&stack);
 	close(c->report_pipe[1]);
-	if (!c->userns)
+	if (!parent_maps)
 		return 0;
 	close(c->maps_pipe[0]);
 	int result = write_id_maps(c->pid, &c->maps, f);
-	if (result == 0 && c->maps.kind == IDS_SINGLE && c->maps.ranges_unused)
-		note_single_id();
 	if (result == 0 && write_all(c->maps_pipe[1], "", 1) < 0)
 		result =
 		    fail(f, "user namespace", "release the container", errno);

@@ -3,7 +3,8 @@
  *
  * The parent writes the maps of the child's new user namespace (only a
  * process outside it may map ids it owns there), then releases the child,
- * which waits for them before its first mount. */
+ * which waits for them before its first mount; a map of our own id
+ * alone the child writes itself (map_own_id). */
 #include "userns.h"
 
 #include <errno.h>
@@ -145,14 +146,15 @@ int hint_userns_disabled(struct failure *f)
 			   "this user; run with sudo");
 }
 
-/* Writes text to /proc/<pid>/<file>, after checking the file lies on a
- * procfs (a writable path that is not procfs would be the wrong file). */
-static int write_proc_file(pid_t pid, const char *file, const char *text,
-			   struct failure *f)
+/* Writes text to /proc/<process>/<file> (process: a pid, or "self"),
+ * after checking the file lies on a procfs (a writable path that is not
+ * procfs would be the wrong file). */
+static int write_proc_file(const char *process, const char *file,
+			   const char *text, struct failure *f)
 {
 	char path[64];
 	struct statfs fs;
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	snprintf(path, sizeof(path), "/proc/%s/%s", process, file);
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return fail(f, "user namespace", path, errno);
@@ -444,10 +446,26 @@ static int run_map_helpers(pid_t pid, const struct id_maps *m,
 	return m->fallback ? -2 : -1;
 }
 
-int write_id_maps(pid_t pid, const struct id_maps *m, struct failure *f)
+/* The maps of process (a pid, or "self"): "0 <ours> 1" each, SINGLE.
+ * Mapping our own gid needs setgroups denied first: otherwise dropping
+ * a group could grant access (a group-denied file). */
+static int write_single_maps(const char *process, const struct id_maps *m,
+			     struct failure *f)
 {
 	char uid_map[64], gid_map[64];
+	snprintf(uid_map, sizeof(uid_map), "0 %u 1\n", (unsigned)m->uid);
+	snprintf(gid_map, sizeof(gid_map), "0 %u 1\n", (unsigned)m->gid);
+	if (write_proc_file(process, "setgroups", "deny", f) < 0 ||
+	    write_proc_file(process, "uid_map", uid_map, f) < 0)
+		return -1;
+	return write_proc_file(process, "gid_map", gid_map, f);
+}
+
+int write_id_maps(pid_t pid, const struct id_maps *m, struct failure *f)
+{
+	char process[24], uid_map[64], gid_map[64];
 	const char *uids = uid_map, *gids = gid_map;
+	snprintf(process, sizeof(process), "%d", (int)pid);
 	switch (m->kind) {
 	case IDS_SUBORDINATE:
 		return run_map_helpers(pid, m, f);
@@ -462,20 +480,23 @@ int write_id_maps(pid_t pid, const struct id_maps *m, struct failure *f)
 			 CONTAINER_IDS);
 		break;
 	case IDS_SINGLE:
-		/* Mapping our own gid needs setgroups denied first:
-		 * otherwise dropping a group could grant access (a
-		 * group-denied file). */
-		if (write_proc_file(pid, "setgroups", "deny", f) < 0)
-			return -1;
-		snprintf(uid_map, sizeof(uid_map), "0 %u 1\n",
-			 (unsigned)m->uid);
-		snprintf(gid_map, sizeof(gid_map), "0 %u 1\n",
-			 (unsigned)m->gid);
-		break;
+		return write_single_maps(process, m, f);
 	}
-	if (write_proc_file(pid, "uid_map", uids, f) < 0)
+	if (write_proc_file(process, "uid_map", uids, f) < 0)
 		return -1;
-	return write_proc_file(pid, "gid_map", gids, f);
+	return write_proc_file(process, "gid_map", gids, f);
+}
+
+/* kernel/user_namespace.c, new_idmap_permitted(): a map of one id, our
+ * own euid (for gid_map our egid, once setgroups is denied), written by
+ * the namespace's owner needs no privilege outside it; map_write()
+ * wants CAP_SYS_ADMIN over the namespace, which its creator holds
+ * inside. So `unshare -r` maps itself, and so do we: the same maps the
+ * parent would write, and no parent to wait for. "self", not our pid:
+ * /proc is still the host's, and in the new PID namespace we are 1. */
+int map_own_id(const struct id_maps *m, struct failure *f)
+{
+	return write_single_maps("self", m, f);
 }
 
 /* A step run in a child in a new user namespace: it waits until its

@@ -81,6 +81,11 @@ void free_id_maps(struct id_maps *m);
  * Allocates nothing and uses no stdio (the janitor may call it). */
 int write_id_maps(pid_t pid, const struct id_maps *m, struct failure *f);
 
+/* Writes a SINGLE map from inside the new namespace itself, as its
+ * first step: the kernel lets a namespace's owner map its own id
+ * without help (userns.c says where). 0, or -1 with f filled. */
+int map_own_id(const struct id_maps *m, struct failure *f);
+
 /* The id host uid or gid has inside a namespace with maps m (SINGLE or
  * SUBORDINATE), or -1 if it has none there. */
 long uid_inside(const struct id_maps *m, uid_t uid);

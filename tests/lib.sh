@@ -136,6 +136,27 @@ expect_no_workdir_left() {
 	done
 }
 
+# wait_gone PATTERN: up to 10 s for no process to match PATTERN.
+wait_gone() {
+	local i
+	for i in $(seq 100); do
+		pgrep -f -- "$1" >/dev/null || return 0
+		sleep 0.1
+	done
+	flunk "processes still running: $(pgrep -af -- "$1")"
+}
+
+# expect_no_workdir [DIR]: no managed workdir in DIR ($WORK), next to
+# WRITEDIR, within 10 s (after a SIGKILL the janitor needs a moment).
+expect_no_workdir() {
+	local i dir=${1:-$WORK}
+	for i in $(seq 100); do
+		compgen -G "$dir/.container-fs-work.*" >/dev/null || return 0
+		sleep 0.1
+	done
+	flunk "workdir left behind: $(compgen -G "$dir/.container-fs-work.*")"
+}
+
 # refused SUBSTRING ARGS...: container-fs ARGS must fail with 125 and one
 # error line containing SUBSTRING, without a hang and without a trace.
 refused() {

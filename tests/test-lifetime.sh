@@ -21,26 +21,6 @@ wait_for_line() {
 	return 1
 }
 
-# wait_gone PATTERN: up to 10 s for no process to match PATTERN.
-wait_gone() {
-	local i
-	for i in $(seq 100); do
-		pgrep -f -- "$1" >/dev/null || return 0
-		sleep 0.1
-	done
-	flunk "processes still running: $(pgrep -af -- "$1")"
-}
-
-# No managed workdir next to WRITEDIR (the janitor may need a moment).
-expect_no_workdir() {
-	local i
-	for i in $(seq 100); do
-		compgen -G "$WORK/.container-fs-work.*" >/dev/null || return 0
-		sleep 0.1
-	done
-	flunk "workdir left behind: $(compgen -G "$WORK/.container-fs-work.*")"
-}
-
 test_lifetime_signals_are_forwarded() {
 	local name number
 	for name in INT TERM HUP QUIT USR1 USR2; do

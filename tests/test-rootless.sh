@@ -505,3 +505,47 @@ test_rootless_map_helper_failure_names_single_id() {
 	expect_error "newuidmap"
 	expect_error "--single-id"
 }
+
+# sigkill_user_run_at_random_moments OPTION...: container-fs run by the
+# user with OPTIONs, killed 20 times at moments spread over setup and
+# run, as test_lifetime_sigkill_at_random_moments does as root: every
+# time the container dies, no lock directory stays, and WRITEDIR is
+# reusable. In the root pass the user's container-fs is started with
+# setpriv, which execs it (runuser would fork and take the kill itself).
+sigkill_user_run_at_random_moments() {
+	rootless_setup
+	local i delay as=()
+	[ "$ROOTLESS" = 1 ] || as=(setpriv --reuid="$(id -u "$ROOTLESS_USER")" \
+		--regid="$(id -g "$ROOTLESS_USER")" --clear-groups)
+	for i in $(seq 20); do
+		"${as[@]}" "$USER_CFS" "$@" "$USER_BASE" "$WORK/home/upper" -- \
+			sh -c "echo $i >>/runs; sleep 7005" </dev/null >/dev/null 2>&1 &
+		cfs_pid=$!
+		if ((i % 2)); then
+			delay=$(printf '0.%06d' $((RANDOM % 3000)))
+		else
+			delay=$(printf '0.%03d' $((RANDOM % 30)))
+		fi
+		sleep "$delay"
+		kill -KILL "$cfs_pid"
+		wait "$cfs_pid" 2>/dev/null
+		wait_gone "sleep 7005"
+		expect_no_workdir "$WORK/home"
+	done
+	cfs_as_user "$@" "$USER_BASE" "$WORK/home/upper" -- sh -c 'echo reused'
+	expect_status 0
+	expect_out reused
+	expect_no_workdir "$WORK/home"
+}
+
+test_rootless_sigkill_at_random_moments() {
+	# The user's subordinate ids where it has them (newuidmap writes the
+	# maps while the container waits).
+	sigkill_user_run_at_random_moments
+}
+
+test_rootless_single_id_sigkill_at_random_moments() {
+	# The container maps its own id and shares container-fs's memory
+	# until it execs, as root's does.
+	sigkill_user_run_at_random_moments --single-id
+}

@@ -74,10 +74,11 @@ struct container {
 	struct identity identity; /* in the child: who COMMAND runs as */
 	int overlay_fd;		  /* detached overlay, or -1 for mount(2) */
 	int root_fd;		  /* in the child: the new root, once mounted */
-	int report_pipe[2]; /* child -> parent: a struct failure, or EOF */
-	int maps_pipe[2];   /* parent -> child: one byte once id maps are set */
-	bool root;	    /* root on the host (is_host_root) */
-	bool userns;	    /* rootless, or --userns */
+	int report_pipe[2];  /* child -> parent: a struct failure, or EOF */
+	int pid_pipe[2];     /* go-between -> parent: the container's pid */
+	int userns_fd;	     /* the namespace with maps the parent wrote */
+	bool root;	     /* root on the host (is_host_root) */
+	bool userns;	     /* rootless, or --userns */
 	struct id_maps maps; /* with userns: the ids its namespace maps */
 	sigset_t forwarded;  /* signals the parent relays, plus SIGCHLD */
 	sigset_t original_mask;
@@ -156,23 +157,14 @@ static bool maps_itself(const struct container *c)
 }
 
 /* In a new user namespace we are nobody until it has id maps. Our own
- * id alone we map ourselves; anything more the parent writes (it has
- * the privilege, or runs newuidmap), and it sends one byte when done,
- * or closes the pipe. */
+ * id alone we map ourselves; any other map the parent wrote (it has
+ * the privilege, or runs newuidmap) before we joined its namespace. */
 static int set_id_maps(struct container *c, struct failure *f)
 {
 	if (!c->userns)
 		return 0;
 	if (maps_itself(c))
 		return map_own_id(&c->maps, f);
-	char byte;
-	close(c->maps_pipe[1]);
-	ssize_t n;
-	while ((n = read(c->maps_pipe[0], &byte, 1)) < 0 && errno == EINTR)
-		;
-	close(c->maps_pipe[0]);
-	if (n != 1)
-		_exit(EXIT_SETUP_FAILED); /* the parent reports why */
 	return c->root ? become_namespace_root(f) : 0;
 }
 
@@ -407,17 +399,17 @@ static int block_signals(struct container *c, struct failure *f)
 
 /* The child's flags. Like posix_spawn, it shares our memory while we
  * sleep until it execs or exits (CLONE_VM | CLONE_VFORK): nothing is
- * copied, which saves about a millisecond in a VM. Not when we have work
- * to do while it runs its setup (writing id maps it cannot write
- * itself), nor with --init, whose PID 1 never execs. */
+ * copied, which saves about a millisecond in a VM. Not with --init,
+ * whose PID 1 never execs. A new user namespace only when the child
+ * maps itself; any other it joins before (join_and_start). */
 static int container_flags(const struct container *c)
 {
 	int flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
 	if (c->spec.network == NETWORK_NONE)
 		flags |= CLONE_NEWNET;
-	if (c->userns)
+	if (maps_itself(c))
 		flags |= CLONE_NEWUSER;
-	if ((!c->userns || maps_itself(c)) && !c->spec.init)
+	if (!c->spec.init)
 		flags |= CLONE_VM | CLONE_VFORK;
 	return flags;
 }
@@ -435,45 +427,104 @@ static size_t container_stack_size(void)
 					       : (size_t)limit.rlim_cur;
 }
 
-/* Starts the container; in a user namespace, writes its maps and then
- * releases it. -2 when the helpers could not map subordinate ids into
- * it (maps.fallback): the child is gone, and a retry may map less. */
-static int start_mapped_container(struct container *c, struct failure *f)
+/* Starts the container: the child (container_main) on a stack of its
+ * own, as our child. */
+static pid_t clone_container(struct container *c, int flags)
 {
 	struct stack stack;
-	bool parent_maps = c->userns && !maps_itself(c);
-	if (pipe2(c->report_pipe, O_CLOEXEC) < 0 ||
-	    (parent_maps && pipe2(c->maps_pipe, O_CLOEXEC) < 0))
+	pid_t pid = start_process(container_main, c, flags,
+				  container_stack_size(), &stack);
+	/* The child runs on its stack no more: it has exec'd or exited
+	 * (CLONE_VFORK), or has a copy of it. */
+	if (pid >= 0)
+		free_stack(&stack);
+	return pid;
+}
+
+/* The go-between of join_and_start, sharing our memory while we sleep
+ * (CLONE_VFORK): setns enters a user namespace for the calling process
+ * only, and the container's PID namespace must belong to that user
+ * namespace, so the container is cloned from in there. CLONE_PARENT
+ * makes it our child, not the go-between's, which sends its pid and
+ * exits. It holds no read end of the report pipe: if we die, the
+ * container must see the pipe without a reader (die_with_parent). */
+static int join_and_clone(void *arg)
+{
+	struct container *c = arg;
+	struct failure f;
+	close(c->report_pipe[0]);
+	close(c->pid_pipe[0]);
+	if (setns(c->userns_fd, CLONE_NEWUSER) < 0)
+		fail(&f, "user namespace", "join", errno);
+	else {
+		pid_t pid =
+		    clone_container(c, container_flags(c) | CLONE_PARENT);
+		if (pid >= 0 &&
+		    write_all(c->pid_pipe[1], &pid, sizeof(pid)) == 0)
+			_exit(0);
+		fail(&f, "create namespaces", "clone", errno);
+		hint_userns_disabled(&f);
+	}
+	write_all(c->report_pipe[1], &f, sizeof(f));
+	_exit(EXIT_SETUP_FAILED);
+}
+
+/* The container in c->userns_fd's namespace, through the go-between;
+ * its pid, or -1 with f filled. */
+static pid_t join_and_start(struct container *c, struct failure *f)
+{
+	struct stack stack;
+	pid_t pid = -1;
+	if (pipe2(c->pid_pipe, O_CLOEXEC) < 0)
+		return fail(f, "pipe", "pid", errno);
+	pid_t go = start_process(join_and_clone, c, CLONE_VM | CLONE_VFORK,
+				 64 * 1024, &stack);
+	int error = errno;
+	close(c->pid_pipe[1]);
+	if (go < 0)
+		fail(f, "create namespaces", "clone", error);
+	else {
+		/* Nothing to read once it exits without sending (the
+		 * sanitizer build's go-between is a copy that runs on). */
+		if (read(c->pid_pipe[0], &pid, sizeof(pid)) != sizeof(pid))
+			pid = -1;
+		while (waitpid(go, NULL, 0) < 0 && errno == EINTR)
+			;
+		free_stack(&stack);
+		if (pid < 0 && read(c->report_pipe[0], f, sizeof(*f)) !=
+				   (ssize_t)sizeof(*f))
+			fail(f, "create namespaces", "join", EIO);
+	}
+	close(c->pid_pipe[0]);
+	return pid;
+}
+
+/* Starts the container. Our own id alone, it maps itself; any other map
+ * we write first, in a user namespace of its own that the container
+ * joins (open_userns: newuidmap and newgidmap for subordinate ranges).
+ * -2 when the helpers could not map subordinate ids (maps.fallback): a
+ * retry may map less. */
+static int start_mapped_container(struct container *c, struct failure *f)
+{
+	bool join = c->userns && !maps_itself(c);
+	if (join && c->userns_fd < 0 &&
+	    (c->userns_fd = open_userns(&c->maps, "create namespaces", f)) < 0)
+		return c->userns_fd;
+	if (pipe2(c->report_pipe, O_CLOEXEC) < 0)
 		return fail(f, "pipe", "report", errno);
 	if (maps_itself(c) && c->maps.ranges_unused)
 		note_single_id();
-	c->pid = start_process(container_main, c, container_flags(c),
-			       container_stack_size(), &stack);
-	if (c->pid < 0) {
-		fail(f, "create namespaces", "clone", errno);
-		if (c->userns)
-			return hint_userns_disabled(f);
-		if (errno == EPERM)
-			add_hint(f, "run as root, e.g. with sudo");
-		return -1;
-	}
-	/* The child runs on its stack no more: it has exec'd or exited
-	 * (CLONE_VFORK), or has a copy of it. */
-	free_stack(&stack);
+	c->pid = join ? join_and_start(c, f)
+		      : clone_container(c, container_flags(c));
 	close(c->report_pipe[1]);
-	if (!parent_maps)
-		return 0;
-	close(c->maps_pipe[0]);
-	int result = write_id_maps(c->pid, &c->maps, f);
-	if (result == 0 && write_all(c->maps_pipe[1], "", 1) < 0)
-		result =
-		    fail(f, "user namespace", "release the container", errno);
-	close(c->maps_pipe[1]);
-	if (result < 0) /* the child saw the pipe close and is exiting */
-		waitpid(c->pid, NULL, 0);
-	if (result == -2)
-		close(c->report_pipe[0]);
-	return result;
+	if (c->pid >= 0 || join)
+		return c->pid < 0 ? -1 : 0;
+	fail(f, "create namespaces", "clone", errno);
+	if (c->userns)
+		return hint_userns_disabled(f);
+	if (errno == EPERM)
+		add_hint(f, "run as root, e.g. with sudo");
+	return -1;
 }
 
 /* Inside another user namespace newuidmap may be unable to map the
@@ -482,8 +533,10 @@ static int start_mapped_container(struct container *c, struct failure *f)
 static int start_container(struct container *c, struct failure *f)
 {
 	int result;
-	while ((result = start_mapped_container(c, f)) == -2)
+	while ((result = start_mapped_container(c, f)) == -2) {
+		c->userns_fd = -1;
 		fall_back_to_single_id(&c->maps);
+	}
 	return result;
 }
 
@@ -611,8 +664,12 @@ static int build_overlay_as_root(struct container *c, struct failure *f)
 {
 	const struct writedir *w = writedir_of(c);
 	if (c->root && c->userns) {
+		/* The container joins this namespace too. */
+		c->userns_fd = open_userns(&c->maps, "user namespace", f);
+		if (c->userns_fd < 0)
+			return -1;
 		c->overlay_fd = create_idmapped_overlay(
-		    &c->layers, w, &c->maps, c->spec.legacy_mount, f);
+		    &c->layers, w, c->userns_fd, c->spec.legacy_mount, f);
 		/* A tmpfs "/" of --rm is made by root: the container's root
 		 * is its block's first id. */
 		if (c->overlay_fd >= 0 && !w &&
@@ -686,7 +743,7 @@ static int run_container(struct container *c)
 	struct container_spec *s = &c->spec;
 	struct failure f;
 	int status = EXIT_SETUP_FAILED;
-	c->overlay_fd = -1;
+	c->overlay_fd = c->userns_fd = -1;
 	c->writedir = WRITEDIR_INIT;
 	/* Nothing open yet: cleanup after an early refusal closes nothing. */
 	c->terminal.master = c->terminal.signal_fd = -1;
@@ -704,7 +761,9 @@ static int run_container(struct container *c)
 		goto failed;
 	if (c->overlay_fd >= 0)
 		close(c->overlay_fd);
-	c->overlay_fd = -1;
+	if (c->userns_fd >= 0)
+		close(c->userns_fd);
+	c->overlay_fd = c->userns_fd = -1;
 	if (read_report(c, &f) < 0)
 		status = f.status;
 	else
@@ -722,6 +781,8 @@ done:
 	close_terminal(&c->terminal);
 	if (c->overlay_fd >= 0)
 		close(c->overlay_fd);
+	if (c->userns_fd >= 0)
+		close(c->userns_fd);
 	release_writedir(&c->writedir, c->command_ran);
 	stop_janitor(&c->writedir);
 	close_volume_sources(s);

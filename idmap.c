@@ -138,35 +138,32 @@ static int build_in_private_namespace(void *arg)
 }
 
 int create_idmapped_overlay(const struct layer_stack *s,
-			    const struct writedir *w,
-			    const struct id_maps *maps, bool legacy,
-			    struct failure *f)
+			    const struct writedir *w, int userns_fd,
+			    bool legacy, struct failure *f)
 {
 	struct idmapped_build *b =
 	    mmap(NULL, sizeof(*b), PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (b == MAP_FAILED)
 		return fail(f, "mount overlay", "prepare", errno);
-	*b = (struct idmapped_build){
-	    .s = s, .w = w, .legacy = legacy, .overlay_fd = -1};
+	*b = (struct idmapped_build){.s = s,
+				     .w = w,
+				     .userns_fd = userns_fd,
+				     .legacy = legacy,
+				     .overlay_fd = -1};
 	fail(&b->f, "mount overlay", "helper", EIO); /* if it dies */
 	int result = -1;
-	b->userns_fd = open_userns(maps, f);
-	if (b->userns_fd < 0)
-		goto out;
 	struct stack stack;
 	pid_t pid = start_process(build_in_private_namespace, b,
 				  CLONE_VM | CLONE_VFORK | CLONE_FILES,
 				  1024 * 1024, &stack);
 	if (pid < 0) {
 		fail(f, "mount overlay", "clone", errno);
-		close(b->userns_fd);
 		goto out;
 	}
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
 	free_stack(&stack);
-	close(b->userns_fd);
 	result = b->overlay_fd;
 	if (result < 0)
 		*f = b->f;

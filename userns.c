@@ -504,8 +504,9 @@ int map_own_id(const struct id_maps *m, struct failure *f)
 struct userns_task {
 	int (*fn)(void *, struct failure *);
 	void *arg;
-	int release[2]; /* parent -> child: one byte once the maps are set */
-	int report[2];	/* child -> parent: a struct failure, or nothing */
+	const char *step; /* named if the namespace cannot be made */
+	int release[2];	  /* parent -> child: one byte once the maps are set */
+	int report[2];	  /* child -> parent: a struct failure, or nothing */
 };
 
 static int run_userns_task(void *arg)
@@ -527,7 +528,8 @@ static int run_userns_task(void *arg)
 }
 
 /* Starts t in a new user namespace with maps m; with userns_fd, opens
- * that namespace before releasing it. Returns fn's result, or -1. */
+ * that namespace before releasing it. Returns fn's result, -1, or -2
+ * as write_id_maps does. */
 static int start_userns_task(const struct id_maps *m, struct userns_task *t,
 			     int *userns_fd, struct failure *f)
 {
@@ -539,18 +541,25 @@ static int start_userns_task(const struct id_maps *m, struct userns_task *t,
 		close(t->release[1]);
 		return fail(f, "user namespace", "pipe", errno);
 	}
-	/* Its own copy of our memory: it runs while we write its maps. */
-	pid_t pid = start_process(run_userns_task, t, CLONE_NEWUSER,
-				  8 * 1024 * 1024, &stack);
+	/* With a step to run, its own copy of our memory: it runs while we
+	 * write its maps. Only holding the namespace (no fn), it shares
+	 * ours, so nothing is copied: it closes two fds, reads one byte and
+	 * exits, touching nothing but its small stack (no errno: close
+	 * cannot fail there, and no handler can interrupt the read). */
+	pid_t pid =
+	    t->fn ? start_process(run_userns_task, t, CLONE_NEWUSER,
+				  8 * 1024 * 1024, &stack)
+		  : start_process(run_userns_task, t, CLONE_NEWUSER | CLONE_VM,
+				  64 * 1024, &stack);
 	int error = errno;
 	close(t->release[0]);
 	close(t->report[1]);
 	int result = 0;
 	if (pid < 0) {
-		result = fail(f, "user namespace", "clone", error);
+		result = fail(f, t->step, "clone", error);
 		hint_userns_disabled(f);
 	} else if ((result = write_id_maps(pid, m, f)) < 0) {
-		result = -1;
+		/* -1, or -2: refused, a smaller map may do */
 	} else if (userns_fd) {
 		char path[64];
 		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
@@ -569,7 +578,7 @@ static int start_userns_task(const struct id_maps *m, struct userns_task *t,
 	ssize_t n = read(t->report[0], &reported, sizeof(reported));
 	close(t->report[0]);
 	if (result < 0)
-		return -1;
+		return result;
 	if (n == (ssize_t)sizeof(reported)) {
 		*f = reported;
 		return -1;
@@ -582,18 +591,16 @@ static int start_userns_task(const struct id_maps *m, struct userns_task *t,
 int run_in_userns(const struct id_maps *m, int (*fn)(void *, struct failure *),
 		  void *arg, struct failure *f)
 {
-	struct userns_task t = {.fn = fn, .arg = arg};
-	return start_userns_task(m, &t, NULL, f);
+	struct userns_task t = {.fn = fn, .arg = arg, .step = "user namespace"};
+	return start_userns_task(m, &t, NULL, f) < 0 ? -1 : 0;
 }
 
-int open_userns(const struct id_maps *m, struct failure *f)
+int open_userns(const struct id_maps *m, const char *step, struct failure *f)
 {
-	struct userns_task t = {.fn = NULL};
+	struct userns_task t = {.fn = NULL, .step = step};
 	int fd = -1;
-	if (start_userns_task(m, &t, &fd, f) < 0) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	return fd;
+	int result = start_userns_task(m, &t, &fd, f);
+	if (result < 0 && fd >= 0)
+		close(fd);
+	return result < 0 ? result : fd;
 }

@@ -110,8 +110,9 @@ void note_single_id(void);
 int run_in_userns(const struct id_maps *m, int (*fn)(void *, struct failure *),
 		  void *arg, struct failure *f);
 
-/* A user namespace with maps m, as an fd (for idmapped mounts), or -1
- * with f filled. */
-int open_userns(const struct id_maps *m, struct failure *f);
+/* A user namespace with maps m, as an fd (for idmapped mounts, or for
+ * a container to join), or -1 with f filled (step names a failure to
+ * make it), or -2 as write_id_maps. */
+int open_userns(const struct id_maps *m, const char *step, struct failure *f);
 
 #endif

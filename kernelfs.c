@@ -22,6 +22,26 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#ifndef MOUNT_ATTR_RDONLY /* glibc before 2.36 */
+#define MOUNT_ATTR_RDONLY 0x00000001
+#define MOUNT_ATTR_NOSUID 0x00000002
+#define MOUNT_ATTR_NODEV  0x00000004
+#define MOUNT_ATTR_NOEXEC 0x00000008
+#endif
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE		1
+#define OPEN_TREE_CLOEXEC	O_CLOEXEC
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+
+struct attributes { /* struct mount_attr of <linux/mount.h> */
+	unsigned long long attr_set, attr_clr, propagation, userns_fd;
+};
+
 int open_beneath(int dir_fd, const char *path, int flags)
 {
 	struct open_how how = {
@@ -160,6 +180,28 @@ static unsigned long kept_flags(int fd)
 	return flags;
 }
 
+int bind_read_only(int source_dir_fd, const char *source, int target_fd,
+		   bool recursive, const char *step, const char *name,
+		   struct failure *f)
+{
+	unsigned int at = recursive ? AT_RECURSIVE : 0;
+	int tree = (int)syscall(SYS_open_tree, source_dir_fd, source,
+				OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | at |
+				    (source[0] ? 0 : AT_EMPTY_PATH));
+	if (tree < 0)
+		return fail(f, step, name, errno);
+	struct attributes read_only = {.attr_set = MOUNT_ATTR_RDONLY};
+	int result = 0;
+	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | at, &read_only,
+		    sizeof(read_only)) < 0)
+		result = errno == ENOSYS ? -2 : fail(f, step, name, errno);
+	else if (syscall(SYS_move_mount, tree, "", target_fd, "",
+			 MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		result = fail(f, step, name, errno);
+	close(tree);
+	return result;
+}
+
 /* Binds a host device (a trusted path) onto a file we make in dev_fd,
  * read-only: the device still reads and writes, but chmod or chown
  * inside would otherwise change the host's node. */
@@ -172,15 +214,18 @@ int bind_device(int dev_fd, const char *name, const char *source, mode_t mode,
 	if (fd < 0)
 		return fail(f, "mount /dev", name, errno);
 	int result =
-	    mount_on(fd, "mount /dev", name, source, NULL, MS_BIND, NULL, f);
-	close(fd);
-	if (result < 0)
-		return -1;
-	/* Opened again, the name is the bind mount, not the file below. */
-	fd = open_beneath(dev_fd, name, O_PATH);
-	if (fd < 0)
-		return fail(f, "mount /dev", name, errno);
-	result = remount_read_only(fd, "mount /dev", name, f);
+	    bind_read_only(AT_FDCWD, source, fd, false, "mount /dev", name, f);
+	if (result == -2 && (result = mount_on(fd, "mount /dev", name, source,
+					       NULL, MS_BIND, NULL, f)) == 0) {
+		/* Opened again, the name is the bind mount, not the file
+		 * below. */
+		int bound = open_beneath(dev_fd, name, O_PATH);
+		result = bound < 0
+			     ? fail(f, "mount /dev", name, errno)
+			     : remount_read_only(bound, "mount /dev", name, f);
+		if (bound >= 0)
+			close(bound);
+	}
 	close(fd);
 	return result;
 }
@@ -254,20 +299,6 @@ done:
 	close(dev_fd);
 	return result;
 }
-
-#ifndef MOUNT_ATTR_RDONLY /* glibc before 2.36 */
-#define MOUNT_ATTR_RDONLY 0x00000001
-#define MOUNT_ATTR_NOSUID 0x00000002
-#define MOUNT_ATTR_NODEV  0x00000004
-#define MOUNT_ATTR_NOEXEC 0x00000008
-#endif
-#ifndef AT_RECURSIVE
-#define AT_RECURSIVE 0x8000
-#endif
-
-struct attributes { /* struct mount_attr of <linux/mount.h> */
-	unsigned long long attr_set, attr_clr, propagation, userns_fd;
-};
 
 int make_tree_read_only(int fd, bool lock_down, const char *step,
 			const char *name, struct failure *f)

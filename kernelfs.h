@@ -42,6 +42,19 @@ int mount_on(int target_fd, const char *step, const char *target_name,
 	     const char *source, const char *type, unsigned long flags,
 	     const char *data, struct failure *f);
 
+/* A read-only bind of source (a path below source_dir_fd, or "" for
+ * that fd itself; recursive: with every mount below it) onto exactly
+ * the file or directory target_fd holds, in three calls: a detached
+ * clone (open_tree), made read-only before anything can see it
+ * (mount_setattr; nosuid, nodev and noexec stay as the source has
+ * them), then attached by fd (move_mount), no path looked up again. A
+ * bind and a remount would cost twice as much: the remount must open
+ * the new mount again first. Returns 0, -1 with f filled, or -2 before
+ * Linux 5.12 (no mount_setattr), where the caller binds and remounts. */
+int bind_read_only(int source_dir_fd, const char *source, int target_fd,
+		   bool recursive, const char *step, const char *name,
+		   struct failure *f);
+
 /* Makes the mount at fd (a bind, or the top of a mount) read-only,
  * keeping its nosuid, nodev and noexec: a user namespace may not drop
  * those the host set. 0 or -1 with f filled. */

@@ -76,16 +76,23 @@ static int mask_path(int root_fd, int null_fd, const char *path,
 	return result;
 }
 
-/* A bind mount of path onto itself, then made read-only: the remount
- * must name the new mount, so the path is opened again in between. */
+/* A read-only bind mount of path onto itself (with nosuid, nodev and
+ * noexec from the container's procfs). Before Linux 5.12 a bind, then a
+ * remount, which must name the new mount: the path is opened again in
+ * between. */
 static int make_read_only(int root_fd, const char *path, struct failure *f)
 {
 	char self[32];
 	int fd = open_kernel_file(root_fd, path, f);
 	if (fd < 0)
 		return fd == -2 ? 0 : -1;
+	int result = bind_read_only(fd, "", fd, true, "mask", path, f);
+	if (result != -2) {
+		close(fd);
+		return result;
+	}
 	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
-	int result =
+	result =
 	    mount_on(fd, "mask", path, self, NULL, MS_BIND | MS_REC, NULL, f);
 	close(fd);
 	if (result < 0)

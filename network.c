@@ -157,14 +157,20 @@ static int bind_text(int root_fd, int dev_fd, const char *scratch,
 	if (target >= 0 && source < 0)
 		fail(f, "network", path, errno);
 	result = source < 0 ? -1
-			    : mount_on(target, "network", path, from, NULL,
-				       MS_BIND, NULL, f);
+			    : bind_read_only(source, "", target, false,
+					     "network", path, f);
+	/* Before Linux 5.12: a bind, then a remount of the new mount,
+	 * which must be opened again. */
+	bool remount = result == -2;
+	if (remount)
+		result = mount_on(target, "network", path, from, NULL, MS_BIND,
+				  NULL, f);
 	if (target >= 0)
 		close(target);
 	if (source >= 0)
 		close(source);
-	if (result < 0)
-		return -1;
+	if (result < 0 || !remount)
+		return result;
 	target = open_in_root(root_fd, path, S_IFREG, "network", f);
 	if (target < 0)
 		return -1;

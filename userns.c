@@ -236,10 +236,13 @@ int plan_id_maps(struct id_maps *m, bool single_id, struct failure *f)
 {
 	*m = (struct id_maps){
 	    .kind = IDS_SINGLE, .uid = geteuid(), .gid = getegid()};
+	/* Asked for (--single-id): nothing to look up, nothing to note. */
+	if (single_id)
+		return 0;
 	bool initial = in_initial_userns();
 	/* Root of a namespace of its own (unshare -r, a rootless
 	 * container) may map every id that namespace has. */
-	if (!initial && !single_id && has_capability(CAP_SETUID) &&
+	if (!initial && has_capability(CAP_SETUID) &&
 	    has_capability(CAP_SETGID)) {
 		m->kind = IDS_NESTED;
 		m->uid_lines = identity_lines("/proc/self/uid_map");
@@ -253,7 +256,7 @@ int plan_id_maps(struct id_maps *m, bool single_id, struct failure *f)
 	const char *user = user_name(m->uid, name, sizeof(name));
 	long uid_start = find_subordinate_range("/etc/subuid", user, m->uid);
 	long gid_start = find_subordinate_range("/etc/subgid", user, m->uid);
-	if (single_id || uid_start < 0 || gid_start < 0)
+	if (uid_start < 0 || gid_start < 0)
 		return 0;
 	/* The helpers map ids of the namespace they run in: inside another
 	 * user namespace only if it has the ranges too. */

@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define NO_TRACE __attribute__((no_instrument_function))
+#define NO_TRACE    __attribute__((no_instrument_function))
 #define MAX_RECORDS 400000
 
 struct record {
@@ -38,9 +38,9 @@ NO_TRACE static void record(void *function, int entry)
 		return;
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
-	records[i] = (struct record){function, t.tv_sec * 1000000000LL + t.tv_nsec,
-				     (unsigned long)__builtin_frame_address(0),
-				     entry, 0};
+	records[i] = (struct record){
+	    function, t.tv_sec * 1000000000LL + t.tv_nsec,
+	    (unsigned long)__builtin_frame_address(0), entry, 0};
 }
 
 NO_TRACE void __cyg_profile_func_enter(void *function, void *caller);
@@ -65,8 +65,9 @@ NO_TRACE __attribute__((constructor)) static void start_profile(void)
 	const char *path = getenv("CONTAINER_FS_PROFILE");
 	if (!path)
 		return;
-	void *m = mmap(NULL, 64 + (size_t)MAX_RECORDS * sizeof(struct record),
-		       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	void *m =
+	    mmap(NULL, 64 + (size_t)MAX_RECORDS * sizeof(struct record),
+		 PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (m == MAP_FAILED)
 		return;
 	snprintf(out, sizeof(out), "%s", path);

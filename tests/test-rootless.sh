@@ -442,6 +442,16 @@ test_rootless_single_id_option() {
 	expect_true "uid_map is not '0 $uid 1': $(cat out)" grep -Eq "^ +0 +$uid +1\$" out
 	expect_true "not one id: $(cat out)" [ "$(grep -c . out)" = 2 ]
 	expect_out_has "Invalid argument"
+	# The container maps itself: the caller's own group alone, and only
+	# with setgroups denied for good (dropping a group could grant what
+	# that group is denied).
+	local gid
+	gid=$(id -g "$ROOTLESS_USER")
+	cfs_as_user --single-id "$USER_BASE" "$WORK/home/upper" -- sh -c 'cat /proc/self/gid_map /proc/self/setgroups; id -G'
+	expect_status 0
+	expect_true "gid_map is not '0 $gid 1': $(cat out)" grep -Eq "^ +0 +$gid +1\$" out
+	expect_true "setgroups is not denied: $(cat out)" grep -qx deny out
+	expect_true "groups: $(cat out)" [ "$(tail -1 out)" = 0 ]
 	# As root it has no meaning: --userns maps a block of its own.
 	[ "$ROOTLESS" = 0 ] || return 0
 	cfs --single-id "$BASE" w -- true

@@ -34,7 +34,9 @@
 #include "capabilities.h"
 #include "cli.h"
 #include "environment.h"
+#include "handout.h"
 #include "identity.h"
+#include "image/import.h"
 #include "init.h"
 #include "janitor.h"
 #include "kernelfs.h"
@@ -519,7 +521,7 @@ static int prepare_writedir_for_run(struct container *c, struct failure *f)
 		       (c->userns &&
 			check_caller_access(&c->layers, w, f) < 0) ||
 		       prepare_writedir(w, f) < 0 || start_janitor(w, f) < 0 ||
-		       lock_writedir(w, c->userns, f) < 0 ||
+		       lock_writedir(w, c->userns, c->layers.marks, f) < 0 ||
 		       open_writedir_for_run(
 			   w, c->layers.layers[c->layers.count - 1].fd, f) < 0
 		   ? -1
@@ -530,7 +532,9 @@ static int prepare_writedir_for_run(struct container *c, struct failure *f)
  * --read-only) nothing on the host at all. */
 static int open_root_parts(struct container *c, struct failure *f)
 {
-	if (open_layers(&c->layers, c->spec.layers, c->spec.layer_count, f) < 0)
+	if (open_layers(&c->layers, c->spec.layers, c->spec.layer_count, f) <
+		0 ||
+	    read_layer_marks(&c->layers, c->userns, f) < 0)
 		return -1;
 	if (c->spec.writable == WRITABLE_WRITEDIR)
 		return prepare_writedir_for_run(c, f);
@@ -672,11 +676,45 @@ static __attribute__((noinline)) int container_fs(struct container *c, int argc,
 	return status;
 }
 
+/* Verbs: a command line whose first word names one and that has no
+ * "--" (every run has one) is that verb's. */
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} verbs[] = {
+    {"import", import_command},
+};
+
+static int (*find_verb(int argc, char **argv))(int, char **)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0)
+			return NULL;
+	for (size_t i = 0; argc > 1 && i < sizeof(verbs) / sizeof(*verbs); i++)
+		if (strcmp(argv[1], verbs[i].name) == 0)
+			return verbs[i].run;
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
 	static struct container c; /* large (the identity): not on the stack */
 	check_standard_fds(&c.terminal);
 	if (ensure_stack() < 0)
 		return EXIT_SETUP_FAILED;
+	int (*verb)(int, char **) = find_verb(argc, argv);
+	if (verb)
+		return verb(argc - 1, argv + 1);
+	if (argc > 0 && run_as_handout(argv[0])) {
+		struct failure f;
+		argc = handout_arguments(argc, argv, &argv, &f);
+		if (argc < 0 && !f.detail[0])
+			fputs("Usage: ./container [ID] [IMAGE] [CMD]...\n",
+			      stderr);
+		else if (argc < 0)
+			print_failure(&f);
+		if (argc < 0)
+			return EXIT_SETUP_FAILED;
+	}
 	return container_fs(&c, argc, argv);
 }

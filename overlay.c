@@ -284,7 +284,7 @@ int create_overlay(const struct layer_stack *s, const struct writedir *w,
 	int result = -1;
 	if (!lower_fds)
 		fail(f, "mount overlay", "prepare", errno);
-	else if (open_upper(tmpfs_fd, w, false, &u, f) == 0) {
+	else if (open_upper(tmpfs_fd, w, s->marks == MARKS_USER, &u, f) == 0) {
 		for (int i = 0; i < s->count; i++)
 			lower_fds[i] = s->layers[i].fd;
 		result = build_overlay(s, lower_fds, &u, f);

@@ -450,8 +450,27 @@ static int write_record(struct writedir *w, bool user, struct failure *f)
 	return 0;
 }
 
+/* The layers' marks are read the same way as WRITEDIR's, or not at
+ * all: an image imported without root needs userxattr, one imported
+ * with root needs none. */
+static int check_marks_agree(struct writedir *w, enum layer_marks marks,
+			     struct failure *f)
+{
+	if ((marks == MARKS_USER && w->userxattr) ||
+	    (marks == MARKS_TRUSTED && !w->userxattr) || marks == MARKS_ANY)
+		return 0;
+	fail(f, "writedir", w->path, 0);
+	snprintf(f->detail, sizeof(f->detail),
+		 "%.3800s keeps its marks in %s xattrs, and the image's "
+		 "layers in %s ones",
+		 w->path, w->userxattr ? "user.*" : "trusted.*",
+		 w->userxattr ? "trusted.*" : "user.*");
+	return add_hint(f, "one overlay reads one kind: use a new WRITEDIR "
+			   "for this image");
+}
+
 static int choose_overlay_marks(struct writedir *w, bool userns,
-				struct failure *f)
+				enum layer_marks marks, struct failure *f)
 {
 	char value[64];
 	int found = 0;
@@ -465,13 +484,14 @@ static int choose_overlay_marks(struct writedir *w, bool userns,
 	if (found < 0)
 		return fail(f, "writedir", w->path, errno);
 	if (found)
-		return strcmp(value, RECORD_VERSION) == 0
-			   ? 0
-			   : refuse_record(
+		return strcmp(value, RECORD_VERSION) != 0
+			   ? refuse_record(
 				 w, w->userxattr ? RECORD_USER : RECORD_TRUSTED,
-				 value, f);
-	/* No record yet: the old mark, or this run's kind. */
-	w->userxattr = userns;
+				 value, f)
+			   : check_marks_agree(w, marks, f);
+	/* No record yet: the old mark, or this run's kind (user.* for
+	 * layers imported without root). */
+	w->userxattr = userns || marks == MARKS_USER;
 	found = read_xattr(w->fd, OLD_MARKS, value, sizeof(value));
 	if (found < 0)
 		return fail(f, "writedir", w->path, errno);
@@ -479,12 +499,17 @@ static int choose_overlay_marks(struct writedir *w, bool userns,
 		w->userxattr = true;
 	else if (found && strcmp(value, "trusted") == 0 && userns)
 		return refuse_root_writedir(w, f);
-	else if (found && strcmp(value, "trusted") != 0)
+	else if (found && strcmp(value, "trusted") == 0)
+		w->userxattr = false;
+	else if (found)
 		return refuse_record(w, OLD_MARKS, value, f);
-	return write_record(w, w->userxattr, f);
+	return check_marks_agree(w, marks, f) < 0
+		   ? -1
+		   : write_record(w, w->userxattr, f);
 }
 
-int lock_writedir(struct writedir *w, bool userns, struct failure *f)
+int lock_writedir(struct writedir *w, bool userns, enum layer_marks marks,
+		  struct failure *f)
 {
 	if (make_lock(w, f) < 0)
 		return -1;
@@ -495,7 +520,7 @@ int lock_writedir(struct writedir *w, bool userns, struct failure *f)
 		return errno == EWOULDBLOCK
 			   ? refuse_in_use(w, f)
 			   : fail(f, "workdir", w->path, errno);
-	return choose_overlay_marks(w, userns, f);
+	return choose_overlay_marks(w, userns, marks, f);
 }
 
 int open_writedir_for_run(struct writedir *w, int top_layer_fd,

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <sys/stat.h>
 
+#include "layers.h"
 #include "process.h"
 #include "utils.h"
 
@@ -67,8 +68,10 @@ int prepare_writedir(struct writedir *w, struct failure *f);
  * runs, so a SIGKILL at any moment leaves none behind), and flocks it
  * and --workdir. Then reads or writes WRITEDIR's record: which xattrs
  * hold its overlay marks (userns: the overlay is mounted in a user
- * namespace). 0 or -1. */
-int lock_writedir(struct writedir *w, bool userns, struct failure *f);
+ * namespace; marks: what the layers' marks need, which a new WRITEDIR
+ * follows and an old one must agree with). 0 or -1. */
+int lock_writedir(struct writedir *w, bool userns, enum layer_marks marks,
+		  struct failure *f);
 
 /* Gives WRITEDIR, the container's "/", the mode of the top layer's root
  * while the container runs: users inside need to reach "/" however

@@ -35,7 +35,7 @@ container-fs: container-fs.o $(OBJECTS)
 container: container-fs
 	ln -f container-fs container
 
-UNIT_SOURCES := tests/unit.c tests/unit_seccomp.c
+UNIT_SOURCES := tests/unit.c tests/unit_seccomp.c tests/unit_image.c
 tests/bin/unit: $(UNIT_SOURCES) tests/unit.h $(OBJECTS)
 	@mkdir -p tests/bin
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -I. -o $@ $(filter %.c %.o,$^)
@@ -83,7 +83,8 @@ $(SANITIZE_DIR)/%.o: %.c $(HEADERS) Makefile
 	$(SANITIZE_CC) $(CPPFLAGS) -std=gnu11 $(filter-out -Werror,$(WARNINGS)) \
 		$(SANITIZE_FLAGS) -c -o $@ $<
 
-$(SANITIZE_DIR)/unit.o $(SANITIZE_DIR)/unit_seccomp.o: $(SANITIZE_DIR)/%.o: \
+$(SANITIZE_DIR)/unit.o $(SANITIZE_DIR)/unit_seccomp.o \
+		$(SANITIZE_DIR)/unit_image.o: $(SANITIZE_DIR)/%.o: \
 		tests/%.c tests/unit.h $(HEADERS) Makefile
 	@mkdir -p $(dir $@)
 	$(SANITIZE_CC) $(CPPFLAGS) -std=gnu11 $(filter-out -Werror,$(WARNINGS)) \

@@ -496,14 +496,14 @@ static int make_hardlink(struct unpack *u, int dir_fd, const char *base,
 						      O_PATH | O_DIRECTORY)
 				   : u->layer_fd;
 	int result = 0;
-	if (target_dir < 0)
-		result =
-		    refuse_entry(u, e->name,
-				 errno == ELOOP || errno == EXDEV
-				     ? "a hard link through a symbolic "
-				       "link"
-				     : "a hard link to a missing name",
-				 errno == ELOOP || errno == EXDEV ? 0 : errno);
+	if (target_dir < 0 && (errno == ELOOP || errno == EXDEV))
+		result = refuse_entry(u, e->name,
+				      "a hard link through a symbolic link", 0);
+	else if (target_dir < 0 && errno == ENOENT)
+		result = refuse_entry(
+		    u, e->name, "a hard link to a name not in this layer", 0);
+	else if (target_dir < 0)
+		result = refuse_entry(u, e->name, "a hard link", errno);
 	else if (linkat(target_dir, target_base, dir_fd, base, 0) < 0)
 		result = refuse_entry(u, e->name,
 				      errno == ENOENT

@@ -9,8 +9,9 @@
 enum action { ACTION_RUN, ACTION_HELP, ACTION_VERSION };
 
 /* Splits argv at the first "--": options (only before the first
- * directory), at least one LAYER, WRITEDIR (none with --rm or
- * --read-only), then at least one COMMAND word; fills s (init_spec'd
+ * directory), at least one LAYER (none needed with --image), WRITEDIR
+ * (none with --rm or --read-only), then at least one COMMAND word (none
+ * needed with --image, whose config then gives it); fills s (init_spec'd
  * here; free_spec it in any case). Returns 0, or -1 with f filled
  * (exit status 125). */
 int parse_command_line(int argc, char **argv, enum action *action,

@@ -705,9 +705,10 @@ int main(int argc, char **argv)
 	int (*verb)(int, char **) = find_verb(argc, argv);
 	if (verb)
 		return verb(argc - 1, argv + 1);
+	char **handout = NULL;
 	if (argc > 0 && run_as_handout(argv[0])) {
 		struct failure f;
-		argc = handout_arguments(argc, argv, &argv, &f);
+		argc = handout_arguments(argc, argv, &handout, &f);
 		if (argc < 0 && !f.detail[0])
 			fputs("Usage: ./container [ID] [IMAGE] [CMD]...\n",
 			      stderr);
@@ -715,6 +716,9 @@ int main(int argc, char **argv)
 			print_failure(&f);
 		if (argc < 0)
 			return EXIT_SETUP_FAILED;
+		argv = handout;
 	}
-	return container_fs(&c, argc, argv);
+	int status = container_fs(&c, argc, argv);
+	free(handout);
+	return status;
 }

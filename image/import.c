@@ -10,9 +10,9 @@
  *     temporary directory before exiting;
  *   - Ctrl-C, SIGTERM or SIGHUP stop the import at the next read, which
  *     then fails the same way ("interrupted") and re-raises the signal;
- *   - SIGKILL: a watcher process, forked before anything is written,
- *     waits on a pipe from us and removes the directory when the pipe
- *     closes without our "done" (it ignores Ctrl-C and the like);
+ *   - SIGKILL: a watcher process, forked first, makes the directory
+ *     itself, waits on a pipe from us and removes the directory when the
+ *     pipe closes without our "done" (it ignores Ctrl-C and the like);
  *   - both killed at once (kill -9 of the process group): the directory
  *     stays flocked only while one of us lives, and the next import into
  *     the same place removes any that no one holds. */
@@ -387,58 +387,94 @@ static void remove_stale(struct import *im)
 		close(fd);
 }
 
-/* The temporary directory: fresh, 0700, flocked while we (or the
- * watcher) live. */
-static int make_temp(struct import *im, struct failure *f)
+/* The watcher's life: it makes the temporary directory itself (so no
+ * moment exists when the directory is there and no one would remove
+ * it), holds a shared flock on it, tells us, and removes it if our pipe
+ * closes without "done". Signals a user sends to stop the import
+ * (Ctrl-C reaches the whole process group) do not stop it. */
+static void run_watcher(struct import *im, int from_us, int to_us)
+{
+	sigset_t all;
+	struct stat st;
+	char byte = 0;
+	ssize_t n;
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	int error = 0;
+	int fd = -1;
+	if (mkdirat(im->parent_fd, im->temp_name, 0700) < 0)
+		error = errno;
+	else if ((fd = openat(im->parent_fd, im->temp_name,
+			      O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+				  O_CLOEXEC)) < 0 ||
+		 fstat(fd, &st) < 0 || flock(fd, LOCK_SH) < 0)
+		error = errno ? errno : EIO;
+	write_all(to_us, &error, sizeof(error));
+	if (error)
+		_exit(0);
+	while ((n = read(from_us, &byte, 1)) < 0 && errno == EINTR)
+		;
+	if (n != 1 || byte != 'd')
+		remove_directory(im->parent_fd, im->temp_name, &st,
+				 REMOVE_DEPTH);
+	_exit(0);
+}
+
+/* Starts the watcher, which makes the temporary directory
+ * .container-fs-import-XXXXXXXX (0700); opens it and holds a shared
+ * flock on it too, so a later import never takes it for abandoned
+ * while one of us lives. */
+static int start_watcher(struct import *im, struct failure *f)
 {
 	for (int tries = 0; tries < 100; tries++) {
+		int from_us[2], to_us[2], error = EIO;
 		unsigned random;
 		if (getrandom(&random, sizeof(random), 0) != sizeof(random))
 			random =
 			    (unsigned)getpid() * 2654435761u + (unsigned)tries;
 		snprintf(im->temp_name, sizeof(im->temp_name), "%s%08x",
 			 TEMP_PREFIX, random);
-		if (mkdirat(im->parent_fd, im->temp_name, 0700) == 0)
+		if (pipe2(from_us, O_CLOEXEC) < 0)
+			return fail(f, "import", "pipe", errno);
+		if (pipe2(to_us, O_CLOEXEC) < 0) {
+			close(from_us[0]);
+			close(from_us[1]);
+			return fail(f, "import", "pipe", errno);
+		}
+		im->watcher = fork();
+		if (im->watcher == 0) {
+			close(from_us[1]);
+			close(to_us[0]);
+			run_watcher(im, from_us[0], to_us[1]);
+		}
+		close(from_us[0]);
+		close(to_us[1]);
+		if (im->watcher < 0) {
+			close(from_us[1]);
+			close(to_us[0]);
+			return fail(f, "import", "fork", errno);
+		}
+		if (read(to_us[0], &error, sizeof(error)) != sizeof(error))
+			error = EIO;
+		close(to_us[0]);
+		im->watcher_pipe = from_us[1];
+		if (!error)
 			break;
-		if (errno != EEXIST)
-			return fail(f, "import", im->dest, errno);
+		close(im->watcher_pipe); /* it exits */
+		waitpid(im->watcher, NULL, 0);
+		im->watcher = -1;
+		if (error != EEXIST)
+			return fail(f, "import", im->dest, error);
 	}
+	if (im->watcher < 0)
+		return fail(f, "import", im->dest, EEXIST);
 	im->temp_fd = openat(im->parent_fd, im->temp_name,
 			     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (im->temp_fd < 0 || fstat(im->temp_fd, &im->temp_stat) < 0 ||
-	    flock(im->temp_fd, LOCK_EX) < 0)
+	    flock(im->temp_fd, LOCK_SH) < 0)
 		return fail(f, "import", im->temp_name, errno);
-	return 0;
-}
-
-/* The watcher: a copy of us, forked before anything is written, that
- * shares the temporary directory's flock and removes it if we die
- * without saying "done". Signals a user sends to stop the import
- * (Ctrl-C reaches the whole process group) do not stop it. */
-static int start_watcher(struct import *im, struct failure *f)
-{
-	int fds[2];
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return fail(f, "import", "pipe", errno);
-	im->watcher = fork();
-	if (im->watcher < 0)
-		return fail(f, "import", "fork", errno);
-	if (im->watcher == 0) {
-		sigset_t all;
-		char byte = 0;
-		ssize_t n;
-		sigfillset(&all);
-		sigprocmask(SIG_SETMASK, &all, NULL);
-		close(fds[1]);
-		while ((n = read(fds[0], &byte, 1)) < 0 && errno == EINTR)
-			;
-		if (n != 1 || byte != 'd')
-			remove_directory(im->parent_fd, im->temp_name,
-					 &im->temp_stat, REMOVE_DEPTH);
-		_exit(0);
-	}
-	close(fds[0]);
-	im->watcher_pipe = fds[1];
+	if (im->temp_stat.st_uid != geteuid())
+		return fail(f, "import", im->temp_name, EEXIST);
 	return 0;
 }
 
@@ -655,8 +691,6 @@ static int run_import(struct import *im, struct failure *f)
 		return -1;
 	catch_signals();
 	remove_stale(im);
-	if (make_temp(im, f) < 0)
-		return -1;
 	/* Our own modes, as the archive gives them. */
 	im->umask = umask(0);
 	int result = start_watcher(im, f) < 0 ? -1 : import_all(im, f);
@@ -664,7 +698,7 @@ static int run_import(struct import *im, struct failure *f)
 		fputs("\r\033[K", stderr);
 	if (result < 0 && import_interrupted)
 		fail(f, "import", "interrupted", 0);
-	if (result < 0)
+	if (result < 0 && im->temp_fd >= 0)
 		remove_directory(im->parent_fd, im->temp_name, &im->temp_stat,
 				 REMOVE_DEPTH);
 	stop_watcher(im);

@@ -468,7 +468,14 @@ int open_stream(struct blob_stream *st, const struct blob *b,
 	st->input = malloc(INPUT_SIZE);
 	if (!st->input)
 		return fail(f, "import", "allocate", ENOMEM);
-	return start_decompressor(st, f);
+	if (start_decompressor(st, f) == 0)
+		return 0;
+	for (int *fd = &st->to_child; fd <= &st->child_errors; fd++)
+		if (*fd >= 0)
+			close(*fd);
+	free(st->input);
+	st->input = NULL;
+	return -1;
 }
 
 /* Reads the next blob bytes (hashed) into buffer: what it read, 0 at

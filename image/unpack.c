@@ -75,7 +75,8 @@ static int refuse_entry(struct unpack *u, const char *name, const char *problem,
 static int clean_name(struct unpack *u, const char *name, char **out,
 		      unsigned *depth)
 {
-	char *clean = malloc(strlen(name) + 1), *o = clean;
+	/* One byte more: split_last may shift a name without '/' right. */
+	char *clean = malloc(strlen(name) + 2), *o = clean;
 	if (!clean)
 		return fail(u->f, "import", "allocate", ENOMEM);
 	*depth = 0;
@@ -583,7 +584,9 @@ static int compare_deferred(const void *a, const void *b)
 static int finish_directories(struct unpack *u)
 {
 	struct timespec t[2];
-	qsort(u->dirs, u->dir_count, sizeof(*u->dirs), compare_deferred);
+	if (u->dir_count)
+		qsort(u->dirs, u->dir_count, sizeof(*u->dirs),
+		      compare_deferred);
 	for (size_t i = 0; i < u->dir_count; i++) {
 		const struct deferred *d = &u->dirs[i];
 		int fd = d->path[0] ? (int)sys_openat2(u->layer_fd, d->path,

@@ -76,17 +76,17 @@ int open_layers(struct layer_stack *s, char **names, int count,
 	return 0;
 }
 
-/* The record of the layer open at fd: 1 found, 0 none, -1 unknown. */
+/* The record of the layer open at fd: 1 found, 0 none, -1 one that
+ * says something unknown. */
 static int read_record(int fd, const char *name, enum layer_marks *marks)
 {
 	char path[32], value[32];
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	ssize_t n = getxattr(path, name, value, sizeof(value) - 1);
+	/* None, or none we may read (a layer we cannot read at all is
+	 * refused by the checks after this one, saying why). */
 	if (n < 0)
-		return errno == ENODATA || errno == EOPNOTSUPP ||
-			       errno == ERANGE
-			   ? 0
-			   : -1;
+		return errno == ERANGE ? -1 : 0;
 	value[n] = '\0';
 	int parsed = parse_layer_marks(value);
 	if (parsed < 0)

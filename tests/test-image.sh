@@ -98,7 +98,7 @@ refused_layer() {
 test_image_import_formats() {
 	need_images || return 0
 	local source
-	for source in oci.tar docker.tar oci-dir zstd-dir; do
+	for source in oci.tar oci-plain.tar docker.tar oci-dir oci-dir-gzip zstd-dir; do
 		[ -e "$IMAGES/$source" ] || continue
 		cfs import "$IMAGES/$source" "dest-$source"
 		expect_status 0
@@ -131,7 +131,7 @@ test_image_same_as_podman() {
 	need_images || return 0
 	local source
 	comparable "$IMAGES/podman-tree" >podman.tree
-	for source in oci.tar docker.tar oci-dir zstd-dir; do
+	for source in oci.tar oci-plain.tar docker.tar oci-dir oci-dir-gzip zstd-dir; do
 		[ -e "$IMAGES/$source" ] || continue
 		"$CFS" import "$IMAGES/$source" "img-$source" >/dev/null 2>&1 ||
 			flunk "import $source"

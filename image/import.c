@@ -204,12 +204,7 @@ static int plan_oci(struct import *im, struct failure *f)
 			break;
 		}
 		ref = NULL; /* inside: one image, several platforms */
-		free(chosen.media_type);
-		free(chosen.ref_name);
-		free(chosen.os);
-		free(chosen.architecture);
-		free(chosen.variant);
-		chosen = (struct descriptor){0};
+		free_descriptor(&chosen);
 	}
 	if (result == 0 &&
 	    parse_manifest(text, length, &manifest, error, sizeof(error)) < 0)
@@ -230,11 +225,7 @@ static int plan_oci(struct import *im, struct failure *f)
 	free(text);
 	free_index(&index);
 	free_manifest(&manifest);
-	free(chosen.media_type);
-	free(chosen.ref_name);
-	free(chosen.os);
-	free(chosen.architecture);
-	free(chosen.variant);
+	free_descriptor(&chosen);
 	return result;
 }
 

@@ -103,12 +103,12 @@ static int parse_descriptor(const struct json *value, const char *where,
 	const struct json *annotations = json_member(value, "annotations");
 	const struct json *platform = json_member(value, "platform");
 	if (optional_string(value, "mediaType", &d->media_type, where, error,
-			    size) < 0 ||
-	    (platform && platform->type != JSON_OBJECT) ||
+			    size) < 0)
+		return -1;
+	if ((platform && platform->type != JSON_OBJECT) ||
 	    (annotations && annotations->type != JSON_OBJECT))
 		return refuse(error, size,
-			      "%s: platform or annotations not "
-			      "an object",
+			      "%s: platform or annotations not an object",
 			      where);
 	char *name = NULL, *containerd = NULL;
 	if (optional_string(annotations, "org.opencontainers.image.ref.name",
@@ -138,7 +138,7 @@ static int parse_descriptor(const struct json *value, const char *where,
 	return 0;
 }
 
-static void free_descriptor(struct descriptor *d)
+void free_descriptor(struct descriptor *d)
 {
 	free(d->media_type);
 	free(d->ref_name);

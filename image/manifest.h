@@ -83,6 +83,7 @@ int parse_diff_ids(const char *text, size_t length, size_t layers,
 		   char (**diff_ids)[DIGEST_SIZE], char *error,
 		   size_t error_size);
 
+void free_descriptor(struct descriptor *d);
 void free_index(struct index *index);
 void free_manifest(struct manifest *manifest);
 void free_docker_manifest(struct docker_manifest *manifest);

@@ -371,8 +371,7 @@ static int make_lock(struct writedir *w, struct failure *f)
 		if (fchmod(w->lock_fd, 0700) < 0)
 			goto failed;
 	}
-	__atomic_store_n(&w->lock_ino, (unsigned long long)st.st_ino,
-			 __ATOMIC_RELEASE);
+	tell_janitor_locked(w, (unsigned long long)st.st_ino);
 	return 0;
 failed:
 	fail(f, "workdir", w->lock_name, errno);

@@ -40,8 +40,6 @@ struct writedir {
 	 * given it is also overlayfs's work directory. */
 	char lock_name[64];
 	int lock_fd; /* O_RDONLY, flock'ed while we run */
-	/* Its inode once ours, stored atomically: the janitor reads it. */
-	unsigned long long lock_ino;
 
 	const char *work_option; /* --workdir, or NULL */
 	char *work_path;	 /* canonical, for --workdir only */

@@ -10,11 +10,10 @@ LDFLAGS ?= -static
 CPPFLAGS += -D_GNU_SOURCE -DVERSION='"$(VERSION)"'
 ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS)
 
-SOURCES := capabilities.c cli.c environment.c handout.c identity.c init.c \
-           janitor.c json.c \
-           kernelfs.c layers.c masks.c mounts.c network.c overlay.c \
-           overlay_legacy.c process.c seccomp.c spec.c terminal.c userns.c \
-           utils.c writedir.c \
+SOURCES := capabilities.c cli.c environment.c handout.c idmap.c identity.c \
+           init.c janitor.c json.c kernelfs.c layers.c masks.c mounts.c \
+           network.c overlay.c overlay_legacy.c process.c remove.c seccomp.c \
+           spec.c subids.c terminal.c userns.c utils.c writedir.c \
            image/config.c image/import.c image/manifest.c image/sha256.c \
            image/source.c image/tar.c image/unpack.c
 HEADERS := $(wildcard *.h image/*.h)

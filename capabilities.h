@@ -2,6 +2,7 @@
 #ifndef CONTAINER_FS_CAPABILITIES_H
 #define CONTAINER_FS_CAPABILITIES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "utils.h"
@@ -30,5 +31,9 @@ int limit_bounding_set(capability_mask *keep, struct failure *f);
  * inheritable sets and an empty ambient set, so COMMAND (exec'd as
  * root) gets keep and nothing more; 0 for a user other than root. */
 int set_capabilities(capability_mask keep, struct failure *f);
+
+/* Whether this process has capability cap (CAP_SYS_ADMIN, ...) in its
+ * effective set, in its own user namespace. */
+bool has_capability(int cap);
 
 #endif

@@ -22,6 +22,7 @@ const char usage_text[] =
     "       container-fs [OPTIONS] --image DEST [LAYER...] WRITEDIR -- "
     "[COMMAND [ARG...]]\n"
     "       container-fs import SOURCE[:NAME] DEST\n"
+    "       container-fs rm WRITEDIR...\n"
     "Run COMMAND in a container whose root is an overlay of LAYERs.\n"
     "\n"
     "LAYERs are read-only and stack bottom to top: a file in a later\n"
@@ -62,6 +63,8 @@ const char usage_text[] =
     "  --userns         run in a user namespace even as root (always\n"
     "                   without root)\n"
     "  --no-userns      never use a user namespace (needs root)\n"
+    "  --single-id      without root: map only your own id (root\n"
+    "                   inside), not your subordinate ranges\n"
     "\n"
     "Security (defaults as Docker's; see SECURITY.md):\n"
     "  --cap-add CAP    keep capability CAP too (e.g. NET_ADMIN, or ALL)\n"
@@ -94,6 +97,7 @@ enum {
 	OPTION_PRIVILEGED,
 	OPTION_USERNS,
 	OPTION_NO_USERNS,
+	OPTION_SINGLE_ID,
 	OPTION_TMPFS,
 	OPTION_RM,
 	OPTION_READ_ONLY,
@@ -137,6 +141,7 @@ static const struct option long_options[] = {
     {"privileged", no_argument, NULL, OPTION_PRIVILEGED},
     {"userns", no_argument, NULL, OPTION_USERNS},
     {"no-userns", no_argument, NULL, OPTION_NO_USERNS},
+    {"single-id", no_argument, NULL, OPTION_SINGLE_ID},
     {NULL, 0, NULL, 0},
 };
 
@@ -154,6 +159,14 @@ static int refuse_value(struct failure *f, const char *option,
 	snprintf(detail, sizeof(detail), "%.100s '%.200s': %.400s", option,
 		 value, problem);
 	return usage_error(f, detail);
+}
+
+/* Sets a string field of the description to a copy of value. */
+static int set_field(char **field, const char *value, struct failure *f)
+{
+	free(*field);
+	*field = strdup(value);
+	return *field ? 0 : fail(f, "arguments", "allocate", ENOMEM);
 }
 
 /* What getopt gathers; the environment is applied once all is read,
@@ -208,19 +221,13 @@ static int parse_option(int option, char **argv, struct container_spec *s,
 			return refuse_value(f, "--workdir", optarg,
 					    "not an absolute path without "
 					    "'.' or '..'");
-		free(s->cwd);
-		return (s->cwd = strdup(optarg))
-			   ? 0
-			   : fail(f, "arguments", "", ENOMEM);
+		return set_field(&s->cwd, optarg, f);
 	case 'u':
 		if (!optarg[0] || optarg[0] == ':' ||
 		    optarg[strlen(optarg) - 1] == ':')
 			return refuse_value(f, "--user", optarg,
 					    "expected USER or USER:GROUP");
-		free(s->user);
-		return (s->user = strdup(optarg))
-			   ? 0
-			   : fail(f, "arguments", "", ENOMEM);
+		return set_field(&s->user, optarg, f);
 	case OPTION_GROUP_ADD:
 		if (!optarg[0])
 			return refuse_value(f, "--group-add", optarg,
@@ -232,10 +239,7 @@ static int parse_option(int option, char **argv, struct container_spec *s,
 					    "not a valid hostname (letters, "
 					    "digits, '-' and '.', at most 64 "
 					    "bytes)");
-		free(s->hostname);
-		return (s->hostname = strdup(optarg))
-			   ? 0
-			   : fail(f, "arguments", "", ENOMEM);
+		return set_field(&s->hostname, optarg, f);
 	case OPTION_NETWORK:
 		if (strcmp(optarg, "host") == 0)
 			s->network = NETWORK_HOST;
@@ -248,10 +252,7 @@ static int parse_option(int option, char **argv, struct container_spec *s,
 	case OPTION_OVERLAY_WORKDIR:
 		if (!optarg[0])
 			return usage_error(f, "--overlay-workdir: empty path");
-		free(s->overlay_workdir);
-		return (s->overlay_workdir = strdup(optarg))
-			   ? 0
-			   : fail(f, "arguments", "", ENOMEM);
+		return set_field(&s->overlay_workdir, optarg, f);
 	case OPTION_LEGACY_MOUNT:
 		s->legacy_mount = true;
 		return 0;
@@ -290,6 +291,9 @@ static int parse_option(int option, char **argv, struct container_spec *s,
 		return 0;
 	case OPTION_NO_USERNS:
 		s->userns = USERNS_OFF;
+		return 0;
+	case OPTION_SINGLE_ID:
+		s->single_id = true;
 		return 0;
 	case OPTION_PRIVILEGED:
 		s->capabilities = all_capabilities();
@@ -401,6 +405,17 @@ static void free_gathered(struct gathered *g)
 	free(g->env_options);
 }
 
+/* A word that looks like an option where a directory goes. */
+static int refuse_option_word(const char *word, const char *where,
+			      struct failure *f)
+{
+	char detail[256];
+	snprintf(detail, sizeof(detail), "'%.120s': %.100s", word, where);
+	fail(f, "arguments", detail, 0);
+	return add_hint(f, "a directory really named so is given as ./%.200s",
+			word);
+}
+
 /* The directories before "--", and COMMAND after it (which an image's
  * Entrypoint and Cmd may stand in for). */
 static int parse_positional(int argc, char **argv, int split, bool image,
@@ -426,18 +441,10 @@ static int parse_positional(int argc, char **argv, int split, bool image,
 			return usage_error(f, "empty directory path");
 		/* Taken as a directory it would be made as WRITEDIR, and the
 		 * option meant would silently not apply. */
-		if (argv[i][0] == '-') {
-			char detail[256];
-			snprintf(detail, sizeof(detail),
-				 "'%.200s': options go before the first "
-				 "directory",
-				 argv[i]);
-			fail(f, "arguments", detail, 0);
-			return add_hint(f,
-					"a directory really named so is "
-					"given as ./%.200s",
-					argv[i]);
-		}
+		if (argv[i][0] == '-')
+			return refuse_option_word(
+			    argv[i], "options go before the first directory",
+			    f);
 	}
 	size_t count = 0;
 	for (int i = optind; i < split - (has_writedir ? 1 : 0); i++)
@@ -453,21 +460,70 @@ static int parse_positional(int argc, char **argv, int split, bool image,
 	return 0;
 }
 
-int parse_command_line(int argc, char **argv, enum action *action,
-		       struct container_spec *s, struct failure *f)
+/* "rm WRITEDIR...": no options, at least one WRITEDIR. */
+static int parse_rm(int argc, char **argv, struct command_line *cl,
+		    struct failure *f)
+{
+	cl->action = ACTION_RM;
+	cl->operands = argv + 2;
+	cl->operand_count = argc - 2;
+	if (cl->operand_count < 1)
+		return usage_error(f, "rm needs at least one WRITEDIR");
+	for (int i = 0; i < cl->operand_count; i++) {
+		if (cl->operands[i][0] == '\0')
+			return usage_error(f, "empty directory path");
+		if (cl->operands[i][0] == '-')
+			return refuse_option_word(cl->operands[i],
+						  "rm takes no options", f);
+	}
+	return 0;
+}
+
+/* "import SOURCE[:NAME] DEST": image/import.c checks its own words. */
+static int parse_import(int argc, char **argv, struct command_line *cl,
+			struct failure *f)
+{
+	(void)f;
+	cl->action = ACTION_IMPORT;
+	cl->operands = argv + 2;
+	cl->operand_count = argc - 2;
+	return 0;
+}
+
+/* Verbs: a command line without "--" whose first word names one (with
+ * "--" the same word is a LAYER). */
+static const struct verb {
+	const char *name;
+	int (*parse)(int argc, char **argv, struct command_line *cl,
+		     struct failure *f);
+} verbs[] = {
+    {"rm", parse_rm},
+    {"import", parse_import},
+};
+
+int parse_command_line(int argc, char **argv, struct command_line *cl,
+		       struct failure *f)
 {
 	struct gathered g = {.read_only_tmpfs = true};
-	*action = ACTION_RUN;
+	struct container_spec *s = &cl->spec;
+	cl->action = ACTION_RUN;
+	cl->operands = NULL;
+	cl->operand_count = 0;
 	if (init_spec(s, f) < 0)
 		return -1;
 	int split = 1;
 	while (split < argc && strcmp(argv[split], "--") != 0)
 		split++;
-	int result = parse_options(split, argv, action, s, &g, f);
-	if (result == 0 && *action == ACTION_RUN && g.entrypoint && !g.image)
+	for (size_t i = 0;
+	     split == argc && argc > 1 && i < sizeof(verbs) / sizeof(*verbs);
+	     i++)
+		if (strcmp(argv[1], verbs[i].name) == 0)
+			return verbs[i].parse(argc, argv, cl, f);
+	int result = parse_options(split, argv, &cl->action, s, &g, f);
+	if (result == 0 && cl->action == ACTION_RUN && g.entrypoint && !g.image)
 		result = usage_error(f, "--entrypoint needs --image");
 	/* The image's config first: the command line's settings win. */
-	if (result == 0 && *action == ACTION_RUN)
+	if (result == 0 && cl->action == ACTION_RUN)
 		result =
 		    apply_writable_layer(s, &g, f) < 0 ||
 			    parse_positional(argc, argv, split, g.image, s, f) <

@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/close_range.h>
 #include <sched.h>
 #include <signal.h>
@@ -36,6 +37,7 @@
 #include "environment.h"
 #include "handout.h"
 #include "identity.h"
+#include "idmap.h"
 #include "image/import.h"
 #include "init.h"
 #include "janitor.h"
@@ -46,8 +48,10 @@
 #include "network.h"
 #include "overlay.h"
 #include "process.h"
+#include "remove.h"
 #include "seccomp.h"
 #include "spec.h"
+#include "subids.h"
 #include "terminal.h"
 #include "userns.h"
 #include "utils.h"
@@ -74,8 +78,10 @@ struct container {
 	int root_fd;		  /* in the child: the new root, once mounted */
 	int report_pipe[2]; /* child -> parent: a struct failure, or EOF */
 	int maps_pipe[2];   /* parent -> child: one byte once id maps are set */
+	bool root;	    /* root on the host (is_host_root) */
 	bool userns;	    /* rootless, or --userns */
-	sigset_t forwarded; /* signals the parent relays, plus SIGCHLD */
+	struct id_maps maps; /* with userns: the ids its namespace maps */
+	sigset_t forwarded;  /* signals the parent relays, plus SIGCHLD */
 	sigset_t original_mask;
 	pid_t pid;
 	bool command_ran;
@@ -132,9 +138,21 @@ static int make_mounts_private(struct container *c, struct failure *f)
 	return c->userns && f->error == EPERM ? hint_userns_disabled(f) : -1;
 }
 
+/* Root's user namespace maps its block, not host root, whom we still
+ * are: without this we would be nobody inside (and make no file). The
+ * host's supplementary groups go too: unmapped, they would still grant
+ * their access on the host's files we see (/sys, /dev). */
+static int become_namespace_root(struct failure *f)
+{
+	if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 ||
+	    setresuid(0, 0, 0) < 0)
+		return fail(f, "user namespace", "become its root", errno);
+	return 0;
+}
+
 /* In a new user namespace we are nobody until the parent has written
  * our id maps; it sends one byte when done, or closes the pipe. */
-static int wait_for_id_maps(struct container *c)
+static int wait_for_id_maps(struct container *c, struct failure *f)
 {
 	if (!c->userns)
 		return 0;
@@ -146,7 +164,7 @@ static int wait_for_id_maps(struct container *c)
 	close(c->maps_pipe[0]);
 	if (n != 1)
 		_exit(EXIT_SETUP_FAILED); /* the parent reports why */
-	return 0;
+	return c->root ? become_namespace_root(f) : 0;
 }
 
 static const struct writedir *writedir_of(const struct container *c)
@@ -159,17 +177,17 @@ static const struct writedir *writedir_of(const struct container *c)
 static int mount_root(struct container *c, struct failure *f)
 {
 	int result;
-	bool legacy = c->spec.legacy_mount;
-	if (c->userns && !legacy)
+	bool here = c->userns && !c->root && !c->spec.legacy_mount;
+	if (here)
 		c->overlay_fd =
 		    create_overlay_here(&c->layers, writedir_of(c), f);
 	if (c->overlay_fd >= 0)
 		result = attach_overlay(c->overlay_fd, f);
-	else if (c->overlay_fd == -1 && c->userns && !legacy)
+	else if (c->overlay_fd == -1 && here)
 		result = -1;
 	else
 		result = mount_overlay_legacy(&c->layers, writedir_of(c),
-					      c->userns, f);
+					      c->userns && !c->root, f);
 	if (result < 0)
 		return -1;
 	c->root_fd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -328,7 +346,7 @@ static int run_command(struct container *c, struct failure *f)
 static int setup_container(struct container *c, struct failure *f)
 {
 	if (die_with_parent(c, f) < 0 || leave_caller_session(f) < 0 ||
-	    wait_for_id_maps(c) < 0 || make_mounts_private(c, f) < 0 ||
+	    wait_for_id_maps(c, f) < 0 || make_mounts_private(c, f) < 0 ||
 	    mount_root(c, f) < 0 || mount_all(c, f) < 0 ||
 	    create_terminal(&c->terminal, c->root_fd, f) < 0 ||
 	    make_working_directory(c, f) < 0 || seal_root(c, f) < 0 ||
@@ -403,7 +421,10 @@ static size_t container_stack_size(void)
 					       : (size_t)limit.rlim_cur;
 }
 
-static int start_container(struct container *c, struct failure *f)
+/* Starts the container; in a user namespace, writes its maps and then
+ * releases it. -2 when the helpers could not map subordinate ids into
+ * it (maps.fallback): the child is gone, and a retry may map less. */
+static int start_mapped_container(struct container *c, struct failure *f)
 {
 	struct stack stack;
 	if (pipe2(c->report_pipe, O_CLOEXEC) < 0 ||
@@ -426,13 +447,28 @@ static int start_container(struct container *c, struct failure *f)
 	if (!c->userns)
 		return 0;
 	close(c->maps_pipe[0]);
-	int result = write_id_maps(c->pid, f);
+	int result = write_id_maps(c->pid, &c->maps, f);
+	if (result == 0 && c->maps.kind == IDS_SINGLE && c->maps.ranges_unused)
+		note_single_id();
 	if (result == 0 && write_all(c->maps_pipe[1], "", 1) < 0)
 		result =
 		    fail(f, "user namespace", "release the container", errno);
 	close(c->maps_pipe[1]);
 	if (result < 0) /* the child saw the pipe close and is exiting */
 		waitpid(c->pid, NULL, 0);
+	if (result == -2)
+		close(c->report_pipe[0]);
+	return result;
+}
+
+/* Inside another user namespace newuidmap may be unable to map the
+ * subordinate ids (it is no longer privileged there): the container
+ * then runs with our own id alone (--single-id), and a note says so. */
+static int start_container(struct container *c, struct failure *f)
+{
+	int result;
+	while ((result = start_mapped_container(c, f)) == -2)
+		fall_back_to_single_id(&c->maps);
 	return result;
 }
 
@@ -495,18 +531,84 @@ static int wait_container(struct container *c)
 				   : WEXITSTATUS(status);
 }
 
-/* Without root, a user namespace is the only way; with root, only on
- * request (--userns). */
+/* Without root (or as root of a user namespace other than the host's),
+ * a user namespace is the only way; with root, only on request
+ * (--userns), or for a WRITEDIR an earlier --userns used (see
+ * choose_id_range). */
 static int choose_userns(struct container *c, struct failure *f)
 {
-	bool root = geteuid() == 0;
-	if (c->spec.userns == USERNS_OFF && !root) {
+	struct container_spec *s = &c->spec;
+	c->root = is_host_root();
+	if (s->userns == USERNS_OFF && !c->root) {
 		fail(f, "arguments", "--no-userns needs root", EPERM);
-		return add_hint(f, "run with sudo, or without --no-userns");
+		return add_hint(f, "run with sudo, outside any user namespace, "
+				   "or without --no-userns");
 	}
-	c->userns = c->spec.userns == USERNS_ON ||
-		    (c->spec.userns == USERNS_AUTO && !root);
-	return c->userns ? check_userns_kernel(f) : 0;
+	if (s->single_id && c->root) {
+		fail(f, "arguments", "--single-id is for runs without root", 0);
+		return add_hint(f, "as root, --userns maps the container to a "
+				   "block of unprivileged ids of its own");
+	}
+	c->userns =
+	    s->userns == USERNS_ON || (s->userns == USERNS_AUTO && !c->root);
+	if (c->userns && check_userns_kernel(f) < 0)
+		return -1;
+	return c->userns && !c->root ? plan_id_maps(&c->maps, s->single_id, f)
+				     : 0;
+}
+
+/* Root's user namespace maps the container to a block of unprivileged
+ * ids: the one WRITEDIR's record names (everything the container wrote
+ * is theirs), or a new one for --userns. A WRITEDIR with a block runs in
+ * it even without --userns: its files mean nothing to the host's root.
+ * Without WRITEDIR (--rm, --read-only) --userns picks a block for this
+ * run alone. */
+static int choose_id_range(struct container *c, struct failure *f)
+{
+	struct writedir *w = &c->writedir;
+	if (!c->root)
+		return 0;
+	if (c->spec.writable != WRITABLE_WRITEDIR) {
+		if (!c->userns)
+			return 0;
+		struct id_range range;
+		if (choose_root_range(&range, f) < 0)
+			return -1;
+		plan_range_maps(&c->maps, &range);
+		return 0;
+	}
+	if (choose_writedir_range(w, c->userns, c->spec.userns == USERNS_OFF,
+				  f) < 0)
+		return -1;
+	if (!w->has_range)
+		return 0;
+	if (!c->userns && check_userns_kernel(f) < 0)
+		return -1;
+	c->userns = true;
+	plan_range_maps(&c->maps, &w->range);
+	return 0;
+}
+
+/* Root builds the overlay itself (through idmapped layers for its user
+ * namespace); without root only the child, in its own user namespace,
+ * may mount: it builds the overlay there. */
+static int build_overlay_as_root(struct container *c, struct failure *f)
+{
+	const struct writedir *w = writedir_of(c);
+	if (c->root && c->userns) {
+		c->overlay_fd = create_idmapped_overlay(
+		    &c->layers, w, &c->maps, c->spec.legacy_mount, f);
+		/* A tmpfs "/" of --rm is made by root: the container's root
+		 * is its block's first id. */
+		if (c->overlay_fd >= 0 && !w &&
+		    fchownat(c->overlay_fd, "", (uid_t)c->maps.uid_start,
+			     (gid_t)c->maps.gid_start, AT_EMPTY_PATH) < 0)
+			return fail(f, "mount overlay", "tmpfs", errno);
+	} else if (c->root && !c->spec.legacy_mount)
+		c->overlay_fd = create_overlay(&c->layers, w, f);
+	else
+		return 0; /* mount(2) or without root: in the child */
+	return c->overlay_fd == -1 ? -1 : 0;
 }
 
 /* WRITEDIR: opened, checked against the layers, locked, and given the
@@ -514,14 +616,19 @@ static int choose_userns(struct container *c, struct failure *f)
 static int prepare_writedir_for_run(struct container *c, struct failure *f)
 {
 	struct writedir *w = &c->writedir;
-	return open_writedir(w, c->spec.writedir, c->spec.overlay_workdir, f) <
-			   0 ||
-		       check_overlaps(&c->layers, w->path, w->work_path, f) <
-			   0 ||
-		       (c->userns &&
-			check_caller_access(&c->layers, w, f) < 0) ||
-		       prepare_writedir(w, f) < 0 || start_janitor(w, f) < 0 ||
-		       lock_writedir(w, c->userns, c->layers.marks, f) < 0 ||
+	if (open_writedir(w, c->spec.writedir, c->spec.overlay_workdir, f) <
+		0 ||
+	    check_overlaps(&c->layers, w->path, w->work_path, f) < 0 ||
+	    (c->userns && check_caller_access(&c->layers, w, f) < 0) ||
+	    prepare_writedir(w, f) < 0)
+		return -1;
+	/* The janitor too may have to give WRITEDIR back from inside. */
+	if (c->userns && c->maps.kind == IDS_SUBORDINATE)
+		w->maps = &c->maps;
+	return start_janitor(w, f) < 0 ||
+		       lock_writedir(w, c->userns && !c->root, c->layers.marks,
+				     f) < 0 ||
+		       choose_id_range(c, f) < 0 ||
 		       open_writedir_for_run(
 			   w, c->layers.layers[c->layers.count - 1].fd, f) < 0
 		   ? -1
@@ -534,11 +641,14 @@ static int open_root_parts(struct container *c, struct failure *f)
 {
 	if (open_layers(&c->layers, c->spec.layers, c->spec.layer_count, f) <
 		0 ||
-	    read_layer_marks(&c->layers, c->userns, f) < 0)
+	    read_layer_marks(&c->layers, c->userns && !c->root, f) < 0)
 		return -1;
 	if (c->spec.writable == WRITABLE_WRITEDIR)
 		return prepare_writedir_for_run(c, f);
-	return c->userns ? check_caller_access(&c->layers, NULL, f) : 0;
+	if (choose_id_range(c, f) < 0)
+		return -1;
+	return c->userns && !c->root ? check_caller_access(&c->layers, NULL, f)
+				     : 0;
 }
 
 /* What the child will need from the host, read now: the hostname it
@@ -574,14 +684,9 @@ static int run_container(struct container *c)
 	    open_volume_sources(s, c->userns, &f) < 0 ||
 	    gather_host_facts(c, &f) < 0)
 		goto failed;
-	/* Without root only the child, in its own user namespace, may
-	 * mount: it builds the overlay there. */
-	if (!s->legacy_mount && !c->userns) {
-		c->overlay_fd = create_overlay(&c->layers, writedir_of(c), &f);
-		if (c->overlay_fd == -1)
-			goto failed;
-	}
-	if (block_signals(c, &f) < 0 ||
+	if (build_overlay_as_root(c, &f) < 0 ||
+	    (writedir_of(c) && record_writedir(&c->writedir, &f) < 0) ||
+	    block_signals(c, &f) < 0 ||
 	    open_terminal(&c->terminal, &c->forwarded, &f) < 0 ||
 	    start_container(c, &f) < 0)
 		goto failed;
@@ -610,6 +715,7 @@ done:
 	close_volume_sources(s);
 	free_etc_files(&c->etc);
 	close_layers(&c->layers);
+	free_id_maps(&c->maps);
 	return status;
 }
 
@@ -656,15 +762,21 @@ static int ensure_stack(void)
 static __attribute__((noinline)) int container_fs(struct container *c, int argc,
 						  char **argv)
 {
+	static struct command_line cl;
 	struct failure f;
-	enum action action;
 	int status = EXIT_SETUP_FAILED;
-	if (parse_command_line(argc, argv, &action, &c->spec, &f) < 0)
+	if (parse_command_line(argc, argv, &cl, &f) < 0)
 		print_failure(&f);
-	else if (action == ACTION_RUN)
+	else if (cl.action == ACTION_RUN) {
+		c->spec = cl.spec;
+		cl.spec = (struct container_spec){0};
 		status = run_container(c);
-	else if (fputs(action == ACTION_HELP ? usage_text
-					     : "container-fs " VERSION "\n",
+	} else if (cl.action == ACTION_RM)
+		status = remove_writedirs(cl.operands, cl.operand_count);
+	else if (cl.action == ACTION_IMPORT) /* its argv: "import" onwards */
+		status = import_command(cl.operand_count + 1, cl.operands - 1);
+	else if (fputs(cl.action == ACTION_HELP ? usage_text
+						: "container-fs " VERSION "\n",
 		       stdout) >= 0 &&
 		 fflush(stdout) == 0)
 		status = 0;
@@ -672,28 +784,9 @@ static __attribute__((noinline)) int container_fs(struct container *c, int argc,
 		fail(&f, "write", "stdout", errno);
 		print_failure(&f);
 	}
+	free_spec(&cl.spec);
 	free_spec(&c->spec);
 	return status;
-}
-
-/* Verbs: a command line whose first word names one and that has no
- * "--" (every run has one) is that verb's. */
-static const struct {
-	const char *name;
-	int (*run)(int argc, char **argv);
-} verbs[] = {
-    {"import", import_command},
-};
-
-static int (*find_verb(int argc, char **argv))(int, char **)
-{
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--") == 0)
-			return NULL;
-	for (size_t i = 0; argc > 1 && i < sizeof(verbs) / sizeof(*verbs); i++)
-		if (strcmp(argv[1], verbs[i].name) == 0)
-			return verbs[i].run;
-	return NULL;
 }
 
 int main(int argc, char **argv)
@@ -702,9 +795,6 @@ int main(int argc, char **argv)
 	check_standard_fds(&c.terminal);
 	if (ensure_stack() < 0)
 		return EXIT_SETUP_FAILED;
-	int (*verb)(int, char **) = find_verb(argc, argv);
-	if (verb)
-		return verb(argc - 1, argv + 1);
 	char **handout = NULL;
 	if (argc > 0 && run_as_handout(argv[0])) {
 		struct failure f;

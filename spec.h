@@ -73,6 +73,7 @@ struct container_spec {
 	char *hostname; /* NULL: the host's */
 	enum network_mode network;
 	enum userns_mode userns;
+	bool single_id; /* without root: map only the caller's own id */
 
 	/* Privileges: security defaults and what relaxes them. */
 	capability_mask capabilities; /* what COMMAND keeps */

@@ -36,6 +36,7 @@
 
 #include "../janitor.h"
 #include "../layers.h"
+#include "../userns.h"
 #include "manifest.h"
 #include "source.h"
 #include "unpack.h"
@@ -599,24 +600,6 @@ static int import_all(struct import *im, struct failure *f)
 	return 0;
 }
 
-/* Root outside a user namespace keeps owners, devices and trusted.*
- * marks; anyone else (a user namespace's root too) cannot. */
-static bool is_host_root(void)
-{
-	char line[128] = "";
-	FILE *map = fopen("/proc/self/uid_map", "re");
-	if (map) {
-		if (!fgets(line, sizeof(line), map))
-			line[0] = '\0';
-		fclose(map);
-	}
-	unsigned inside, outside, count;
-	return geteuid() == 0 &&
-	       (!map ||
-		(sscanf(line, "%u %u %u", &inside, &outside, &count) == 3 &&
-		 inside == 0 && outside == 0 && count == 4294967295u));
-}
-
 /* Without root: the user.* whiteout files from Linux 6.8 (which reads
  * them with opaque=x), 0/0 character devices before (which anyone may
  * make since Linux 5.8). CONTAINER_FS_TEST_KERNEL stands in for the
@@ -675,6 +658,8 @@ static int run_import(struct import *im, struct failure *f)
 {
 	struct timespec start, end;
 	clock_gettime(CLOCK_MONOTONIC, &start);
+	/* Root on the host keeps owners, devices and trusted.* marks;
+	 * anyone else (a user namespace's root too) cannot. */
 	im->root = is_host_root();
 	im->form = choose_form(im->root);
 	im->progress = isatty(2);

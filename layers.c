@@ -140,9 +140,7 @@ int read_layer_marks(struct layer_stack *s, bool userns, struct failure *f)
 		    "was imported with root: its deleted directories are "
 		    "marked in trusted.* xattrs, which a run without root "
 		    "cannot read (deleted files would show)",
-		    "run with sudo (without --userns), or import the image "
-		    "again without sudo",
-		    f);
+		    "run with sudo, or import the image again without sudo", f);
 	s->marks = trusted ? MARKS_TRUSTED : user ? MARKS_USER : MARKS_ANY;
 	return 0;
 }

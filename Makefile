@@ -10,16 +10,18 @@ LDFLAGS ?= -static
 CPPFLAGS += -D_GNU_SOURCE -DVERSION='"$(VERSION)"'
 ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS)
 
-SOURCES := capabilities.c cli.c environment.c idmap.c identity.c init.c \
-           janitor.c json.c kernelfs.c layers.c masks.c mounts.c network.c \
-           overlay.c overlay_legacy.c process.c remove.c seccomp.c spec.c \
-           subids.c terminal.c userns.c utils.c writedir.c
-HEADERS := $(wildcard *.h)
+SOURCES := capabilities.c cli.c environment.c handout.c idmap.c identity.c \
+           init.c janitor.c json.c kernelfs.c layers.c masks.c mounts.c \
+           network.c overlay.c overlay_legacy.c process.c remove.c seccomp.c \
+           spec.c subids.c terminal.c userns.c utils.c writedir.c \
+           image/config.c image/import.c image/manifest.c image/sha256.c \
+           image/source.c image/tar.c image/unpack.c
+HEADERS := $(wildcard *.h image/*.h)
 OBJECTS := $(SOURCES:.c=.o)
 
 .PHONY: all test unit integration demo rootfs fib format install clean sanitize fuzz bench
 
-all: container-fs
+all: container-fs container
 
 %.o: %.c $(HEADERS) Makefile
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
@@ -27,7 +29,12 @@ all: container-fs
 container-fs: container-fs.o $(OBJECTS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^
 
-UNIT_SOURCES := tests/unit.c tests/unit_seccomp.c
+# The handout's ./container ID IMAGE CMD: the same program, which looks
+# at the name it was run by.
+container: container-fs
+	ln -f container-fs container
+
+UNIT_SOURCES := tests/unit.c tests/unit_seccomp.c tests/unit_image.c
 tests/bin/unit: $(UNIT_SOURCES) tests/unit.h $(OBJECTS)
 	@mkdir -p tests/bin
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -I. -o $@ $(filter %.c %.o,$^)
@@ -71,13 +78,14 @@ SANITIZE_DIR := build/sanitize
 SANITIZE_OBJECTS := $(addprefix $(SANITIZE_DIR)/,$(OBJECTS))
 
 $(SANITIZE_DIR)/%.o: %.c $(HEADERS) Makefile
-	@mkdir -p $(SANITIZE_DIR)
+	@mkdir -p $(dir $@)
 	$(SANITIZE_CC) $(CPPFLAGS) -std=gnu11 $(filter-out -Werror,$(WARNINGS)) \
 		$(SANITIZE_FLAGS) -c -o $@ $<
 
-$(SANITIZE_DIR)/unit.o $(SANITIZE_DIR)/unit_seccomp.o: $(SANITIZE_DIR)/%.o: \
+$(SANITIZE_DIR)/unit.o $(SANITIZE_DIR)/unit_seccomp.o \
+		$(SANITIZE_DIR)/unit_image.o: $(SANITIZE_DIR)/%.o: \
 		tests/%.c tests/unit.h $(HEADERS) Makefile
-	@mkdir -p $(SANITIZE_DIR)
+	@mkdir -p $(dir $@)
 	$(SANITIZE_CC) $(CPPFLAGS) -std=gnu11 $(filter-out -Werror,$(WARNINGS)) \
 		$(SANITIZE_FLAGS) -I. -c -o $@ $<
 
@@ -139,7 +147,8 @@ bench: container-fs build/rootfs
 	bench/run
 
 format:
-	clang-format -i $(wildcard *.c *.h tests/*.c tests/*.h examples/*/*.c)
+	clang-format -i $(wildcard *.c *.h image/*.c image/*.h tests/*.c tests/*.h \
+		examples/*/*.c)
 
 install: container-fs
 	install -D -m 755 container-fs $(DESTDIR)$(PREFIX)/bin/container-fs
@@ -149,5 +158,5 @@ install: container-fs
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/container-fs
 
 clean:
-	rm -f container-fs *.o
+	rm -f container-fs container *.o image/*.o
 	rm -rf tests/bin build/sanitize build/fuzz

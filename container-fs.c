@@ -35,8 +35,10 @@
 #include "capabilities.h"
 #include "cli.h"
 #include "environment.h"
+#include "handout.h"
 #include "identity.h"
 #include "idmap.h"
+#include "image/import.h"
 #include "init.h"
 #include "janitor.h"
 #include "kernelfs.h"
@@ -698,7 +700,8 @@ static int prepare_writedir_for_run(struct container *c, struct failure *f)
 	if (c->userns && c->maps.kind == IDS_SUBORDINATE)
 		w->maps = &c->maps;
 	return start_janitor(w, f) < 0 ||
-		       lock_writedir(w, c->userns && !c->root, f) < 0 ||
+		       lock_writedir(w, c->userns && !c->root, c->layers.marks,
+				     f) < 0 ||
 		       choose_id_range(c, f) < 0 ||
 		       open_writedir_for_run(
 			   w, c->layers.layers[c->layers.count - 1].fd, f) < 0
@@ -710,7 +713,9 @@ static int prepare_writedir_for_run(struct container *c, struct failure *f)
  * --read-only) nothing on the host at all. */
 static int open_root_parts(struct container *c, struct failure *f)
 {
-	if (open_layers(&c->layers, c->spec.layers, c->spec.layer_count, f) < 0)
+	if (open_layers(&c->layers, c->spec.layers, c->spec.layer_count, f) <
+		0 ||
+	    read_layer_marks(&c->layers, c->userns && !c->root, f) < 0)
 		return -1;
 	if (c->spec.writable == WRITABLE_WRITEDIR)
 		return prepare_writedir_for_run(c, f);
@@ -846,6 +851,8 @@ static __attribute__((noinline)) int container_fs(struct container *c, int argc,
 		status = run_container(c);
 	} else if (cl.action == ACTION_RM)
 		status = remove_writedirs(cl.operands, cl.operand_count);
+	else if (cl.action == ACTION_IMPORT) /* its argv: "import" onwards */
+		status = import_command(cl.operand_count + 1, cl.operands - 1);
 	else if (fputs(cl.action == ACTION_HELP ? usage_text
 						: "container-fs " VERSION "\n",
 		       stdout) >= 0 &&
@@ -866,5 +873,20 @@ int main(int argc, char **argv)
 	check_standard_fds(&c.terminal);
 	if (ensure_stack() < 0)
 		return EXIT_SETUP_FAILED;
-	return container_fs(&c, argc, argv);
+	char **handout = NULL;
+	if (argc > 0 && run_as_handout(argv[0])) {
+		struct failure f;
+		argc = handout_arguments(argc, argv, &handout, &f);
+		if (argc < 0 && !f.detail[0])
+			fputs("Usage: ./container [ID] [IMAGE] [CMD]...\n",
+			      stderr);
+		else if (argc < 0)
+			print_failure(&f);
+		if (argc < 0)
+			return EXIT_SETUP_FAILED;
+		argv = handout;
+	}
+	int status = container_fs(&c, argc, argv);
+	free(handout);
+	return status;
 }

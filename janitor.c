@@ -31,7 +31,12 @@
 /* Removes name in parent: a file at once, a directory once emptied. */
 static void remove_entry(int parent, const char *name, int depth)
 {
-	if (unlinkat(parent, name, 0) == 0 || errno == ENOENT ||
+	/* A directory of ours without write permission (an imported
+	 * layer's read-only directory, without root): give it back. */
+	int result = unlinkat(parent, name, 0);
+	if (result < 0 && errno == EACCES && fchmod(parent, 0700) == 0)
+		result = unlinkat(parent, name, 0);
+	if (result == 0 || errno == ENOENT ||
 	    (errno != EISDIR && errno != EPERM) || depth < 0)
 		return;
 	int fd = openat(parent, name,
@@ -268,7 +273,7 @@ static int wait_for_lock(const struct writedir *w, int parent_fd)
 
 /* The janitor's whole life. It shares our memory (CLONE_VM), reads
  * fields of w that are set before it starts and never change (and
- * lock_ino, stored atomically), and calls nothing that allocates. Its
+ * what the pipe tells it), and calls nothing that allocates. Its
  * fds: 0 the pipe, 1 WRITEDIR, 2 the directory holding it and the lock;
  * nothing else, not even the terminal. */
 static int run_janitor(void *arg)
@@ -283,15 +288,24 @@ static int run_janitor(void *arg)
 	    dup2(w->parent_fd, 2) < 0 ||
 	    syscall(SYS_close_range, 3, ~0U, 0) < 0)
 		_exit(1);
-	/* container-fs writes 'r' once COMMAND runs (its WRITEDIR is then
-	 * the user's to keep), and 'd' once it has cleaned up itself. */
-	char byte = 0;
+	/* container-fs writes 'l' and the lock directory's inode once the
+	 * lock is its own, 'r' once COMMAND runs (its WRITEDIR is then the
+	 * user's to keep), and 'd' once it has cleaned up itself. Told, not
+	 * read from the memory we share: the sanitizer build starts us as a
+	 * copy, which sees nothing written after the start. */
+	char message[1 + sizeof(unsigned long long)];
+	unsigned long long lock_ino = 0;
 	ssize_t n;
-	while ((n = read(0, &byte, 1)) == 1 || (n < 0 && errno == EINTR)) {
-		if (n == 1 && byte == 'd')
+	while ((n = read(0, message, 1)) == 1 || (n < 0 && errno == EINTR)) {
+		if (n == 1 && message[0] == 'd')
 			_exit(0);
-		if (n == 1 && byte == 'r')
+		if (n == 1 && message[0] == 'r')
 			remove_created = false;
+		/* The rest came in the same write (9 bytes: one piece). */
+		if (n == 1 && message[0] == 'l' &&
+		    read(0, message + 1, sizeof(lock_ino)) ==
+			(ssize_t)sizeof(lock_ino))
+			memcpy(&lock_ino, message + 1, sizeof(lock_ino));
 	}
 	/* container-fs died. */
 	int lock_fd = wait_for_lock(w, 2);
@@ -299,8 +313,7 @@ static int run_janitor(void *arg)
 		_exit(1);
 	struct stat lock;
 	if (fstat(lock_fd, &lock) == 0 &&
-	    (unsigned long long)lock.st_ino ==
-		__atomic_load_n(&w->lock_ino, __ATOMIC_ACQUIRE)) {
+	    (unsigned long long)lock.st_ino == lock_ino) {
 		clean_up_writedir(w, 1, 2, lock_fd, remove_created);
 		_exit(0);
 	}
@@ -330,6 +343,14 @@ int start_janitor(struct writedir *w, struct failure *f)
 	w->janitor_pipe = pipe_fds[1];
 	w->janitor_pid = pid;
 	return 0;
+}
+
+void tell_janitor_locked(struct writedir *w, unsigned long long lock_ino)
+{
+	char message[1 + sizeof(lock_ino)] = {'l'};
+	memcpy(message + 1, &lock_ino, sizeof(lock_ino));
+	if (w->janitor_pid >= 0)
+		write_all(w->janitor_pipe, message, sizeof(message));
 }
 
 void tell_janitor_command_ran(struct writedir *w)

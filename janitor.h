@@ -46,6 +46,10 @@ void clean_up_writedir(const struct writedir *w, int writedir_fd, int parent_fd,
  * another run is using. 0 or -1. */
 int start_janitor(struct writedir *w, struct failure *f);
 
+/* Tells the janitor the lock is ours (the lock directory's inode): it
+ * then cleans up as we would if we die. */
+void tell_janitor_locked(struct writedir *w, unsigned long long lock_ino);
+
 /* Tells the janitor COMMAND runs: a WRITEDIR this run created is kept
  * even if container-fs is killed. */
 void tell_janitor_command_ran(struct writedir *w);

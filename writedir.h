@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <sys/stat.h>
 
+#include "layers.h"
 #include "process.h"
 #include "subids.h"
 #include "utils.h"
@@ -40,8 +41,6 @@ struct writedir {
 	 * given it is also overlayfs's work directory. */
 	char lock_name[64];
 	int lock_fd; /* O_RDONLY, flock'ed while we run */
-	/* Its inode once ours, stored atomically: the janitor reads it. */
-	unsigned long long lock_ino;
 
 	const char *work_option; /* --workdir, or NULL */
 	char *work_path;	 /* canonical, for --workdir only */
@@ -79,8 +78,12 @@ int prepare_writedir(struct writedir *w, struct failure *f);
 /* Takes WRITEDIR's lock, so a second container-fs on it is refused: it
  * makes the lock directory, fresh and only ours (only once the janitor
  * runs, so a SIGKILL at any moment leaves none behind), and flocks it
- * and --workdir. Then reads WRITEDIR's record (read_record). 0 or -1. */
-int lock_writedir(struct writedir *w, bool userns, struct failure *f);
+ * and --workdir. Then reads WRITEDIR's record (read_record), which a
+ * WRITEDIR used for the first time takes from the layers' marks (user.*
+ * for layers imported without root) and an old one must agree with.
+ * 0 or -1. */
+int lock_writedir(struct writedir *w, bool userns, enum layer_marks marks,
+		  struct failure *f);
 
 /* Takes WRITEDIR's lock as a run does, for `container-fs rm`: refused
  * (in use) while a run holds it. Call after open_writedir; release

@@ -424,5 +424,6 @@ int main(void)
 	test_json();
 	test_path_is_within();
 	test_seccomp();
+	test_image();
 	return failures ? 1 : 0;
 }

@@ -1,10 +1,11 @@
 /* userns.c - user namespaces: who is root, which ids a container's
  * namespace maps, and running a step inside such a namespace.
  *
- * The parent writes the maps of the child's new user namespace (only a
- * process outside it may map ids it owns there), then releases the child,
- * which waits for them before its first mount; a map of our own id
- * alone the child writes itself (map_own_id). */
+ * The parent writes the maps of a new user namespace held by a
+ * short-lived child (only a process outside it may map ids it owns
+ * there: the parent with the privilege, or newuidmap and newgidmap),
+ * and keeps it by fd for the container to join (open_userns); a map of
+ * our own id alone the container writes itself (map_own_id). */
 #include "userns.h"
 
 #include <errno.h>

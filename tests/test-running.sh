@@ -224,7 +224,10 @@ test_running_tiny_stack_limit() {
 	status=$?
 	expect_status 0
 	expect_out 16
-	# A hard limit that forbids it: one clear line, not a crash.
+	# A hard limit that forbids it: one clear line, not a crash. (Not
+	# under make sanitize: the sanitizer's own runtime, which runs before
+	# main, needs more stack than 16 KiB.)
+	[ -z "${ASAN_OPTIONS:-}" ] || return 0
 	(
 		ulimit -s 16
 		exec "$CFS" "$BASE" upper2 -- true

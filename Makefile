@@ -12,8 +12,8 @@ ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS)
 
 SOURCES := capabilities.c cli.c environment.c identity.c init.c janitor.c json.c \
            kernelfs.c layers.c masks.c mounts.c network.c overlay.c \
-           overlay_legacy.c process.c seccomp.c spec.c terminal.c userns.c \
-           utils.c writedir.c
+           overlay_legacy.c process.c seccomp.c seccomp_bpf.c seccomp_names.c \
+           spec.c terminal.c userns.c utils.c writedir.c
 HEADERS := $(wildcard *.h)
 OBJECTS := $(SOURCES:.c=.o)
 
@@ -23,6 +23,16 @@ all: container-fs
 
 %.o: %.c $(HEADERS) Makefile
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+# The system call names of the target architecture, from the compiler's
+# own <sys/syscall.h>, for seccomp profiles (seccomp_names.c).
+build/syscall-names.h: Makefile
+	@mkdir -p build
+	echo '#include <sys/syscall.h>' | $(CC) -E -dM - | \
+		sed -n 's/^#define SYS_\([a-z0-9_]*\) .*/CALL(\1)/p' | LC_ALL=C sort >$@.tmp
+	mv $@.tmp $@
+
+seccomp_names.o build/sanitize/seccomp_names.o build/fuzz/fuzz: build/syscall-names.h
 
 container-fs: container-fs.o $(OBJECTS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^

@@ -269,7 +269,7 @@ static int restrict_privileges(struct container *c, struct failure *f)
 	capability_mask keep = s->capabilities;
 	if (!s->allow_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return fail(f, "no_new_privs", "prctl", errno);
-	if (!s->seccomp_unconfined && install_seccomp(keep, f) < 0)
+	if (!s->seccomp_unconfined && install_seccomp(keep, NULL, f) < 0)
 		return -1;
 	if (limit_bounding_set(&keep, f) < 0 || give_terminal(c, f) < 0 ||
 	    switch_identity(&c->identity, f) < 0)

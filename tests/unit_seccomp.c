@@ -563,7 +563,7 @@ static void test_seccomp_in_the_kernel(void)
 		struct failure f;
 		char result = '1';
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
-		    install_seccomp(default_capabilities(), &f) == 0) {
+		    install_seccomp(default_capabilities(), NULL, &f) == 0) {
 			result = '0';
 			errno = 0;
 			if (syscall(1000) != -1 || errno != EPERM)

@@ -7,14 +7,15 @@ CFLAGS ?= -O2 -g
 # Static: no dynamic loader at each launch (about 0.8 ms here), and the
 # binary works in any image. glibc's libc.a comes with libc6-dev.
 LDFLAGS ?= -static
-CPPFLAGS += -D_GNU_SOURCE -DVERSION='"$(VERSION)"'
+CPPFLAGS += -D_GNU_SOURCE -DVERSION='"$(VERSION)"' -iquote .
 ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS)
 
-SOURCES := capabilities.c cli.c environment.c identity.c init.c janitor.c json.c \
-           kernelfs.c layers.c masks.c mounts.c network.c overlay.c \
+SOURCES := apparmor.c capabilities.c cgroups.c cli.c container.c devices.c \
+           environment.c hooks.c identity.c init.c janitor.c json.c kernelfs.c \
+           layers.c process_limits.c masks.c mounts.c namespaces.c network.c overlay.c \
            overlay_legacy.c process.c seccomp.c seccomp_bpf.c seccomp_names.c \
            spec.c terminal.c userns.c utils.c writedir.c
-HEADERS := $(wildcard *.h)
+HEADERS := $(wildcard *.h oci/*.h)
 OBJECTS := $(SOURCES:.c=.o)
 
 .PHONY: all test unit integration demo rootfs fib format install clean sanitize fuzz bench
@@ -159,5 +160,5 @@ install: container-fs
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/container-fs
 
 clean:
-	rm -f container-fs *.o
+	rm -f container-fs container-fs-oci *.o oci/*.o
 	rm -rf tests/bin build/sanitize build/fuzz

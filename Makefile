@@ -14,13 +14,16 @@ SOURCES := apparmor.c capabilities.c cgroups.c cli.c container.c devices.c \
            environment.c hooks.c identity.c init.c janitor.c json.c kernelfs.c \
            layers.c process_limits.c masks.c mounts.c namespaces.c network.c overlay.c \
            overlay_legacy.c process.c seccomp.c seccomp_bpf.c seccomp_names.c \
-           spec.c terminal.c userns.c utils.c writedir.c
+           spec.c terminal.c userns.c utils.c writedir.c \
+           oci/bundle.c oci/bundle_linux.c oci/bundle_mounts.c \
+           oci/bundle_resources.c oci/commands.c oci/exec.c oci/features.c \
+           oci/fields.c oci/log.c oci/runtime.c oci/seccomp_profile.c oci/state.c
 HEADERS := $(wildcard *.h oci/*.h)
 OBJECTS := $(SOURCES:.c=.o)
 
 .PHONY: all test unit integration demo rootfs fib format install clean sanitize fuzz bench
 
-all: container-fs
+all: container-fs container-fs-oci
 
 %.o: %.c $(HEADERS) Makefile
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
@@ -37,6 +40,10 @@ seccomp_names.o build/sanitize/seccomp_names.o build/fuzz/fuzz: build/syscall-na
 
 container-fs: container-fs.o $(OBJECTS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^
+
+# The OCI runtime: the same binary, chosen by its name (a hard link).
+container-fs-oci: container-fs
+	ln -f container-fs $@
 
 UNIT_SOURCES := tests/unit.c tests/unit_seccomp.c
 tests/bin/unit: $(UNIT_SOURCES) tests/unit.h $(OBJECTS)

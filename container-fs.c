@@ -14,6 +14,10 @@
  * PID 1. The parent forwards signals (and, when the caller has a
  * terminal, relays between it and the container's own pty), waits, and
  * leaves nothing behind but the changes in WRITEDIR.
+ *
+ * Called container-fs-oci (the same binary, a hard link), it is an OCI
+ * runtime with runc's command line (oci/runtime.c), whose description
+ * comes from a bundle's config.json.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +29,7 @@
 #include "cli.h"
 #include "container.h"
 #include "janitor.h"
+#include "oci/runtime.h"
 #include "utils.h"
 
 #ifndef VERSION
@@ -92,6 +97,13 @@ static __attribute__((noinline)) int container_fs(struct container *c, int argc,
 	return status;
 }
 
+/* The program's name without its directory. */
+static const char *program_name(const char *argv0)
+{
+	const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
+	return slash ? slash + 1 : argv0 ? argv0 : "";
+}
+
 int main(int argc, char **argv)
 {
 	static struct container c; /* large (the identity): not on the stack */
@@ -99,5 +111,9 @@ int main(int argc, char **argv)
 	check_standard_fds(&c.terminal);
 	if (ensure_stack() < 0)
 		return EXIT_SETUP_FAILED;
+	/* Called container-fs-oci (a hard link), we are an OCI runtime
+	 * with runc's command line. */
+	if (strcmp(program_name(argv[0]), "container-fs-oci") == 0)
+		return oci_main(&c, argc, argv);
 	return container_fs(&c, argc, argv);
 }

@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int join(int type, const char *path, struct failure *f)
@@ -22,13 +23,54 @@ static int join(int type, const char *path, struct failure *f)
 	return result < 0 ? fail(f, "join namespace", path, error) : 0;
 }
 
+/* The container's setup mounts its root over the root of the mount
+ * namespace it is in: never the one we were started in (the host's). */
+static int check_mount_namespace(int fd, const char *path, struct failure *f)
+{
+	struct stat theirs, ours;
+	if (fstat(fd, &theirs) < 0 || stat("/proc/self/ns/mnt", &ours) < 0)
+		return fail(f, "join namespace", path, errno);
+	if (theirs.st_ino == ours.st_ino && theirs.st_dev == ours.st_dev) {
+		fail(f, "join namespace", path, EPERM);
+		return add_hint(f, "that is the runtime's own mount namespace, "
+				   "whose root the container's would replace");
+	}
+	return 0;
+}
+
 int join_namespaces(const struct container_spec *s, struct failure *f)
 {
-	for (size_t i = 0; i < s->join_count; i++)
-		if (s->joins[i].type != CLONE_NEWPID &&
-		    join(s->joins[i].type, s->joins[i].path, f) < 0)
-			return -1;
-	return 0;
+	int fds[16];
+	size_t count = s->join_count < 16 ? s->join_count : 16;
+	int result = 0;
+	/* All opened first: once in another mount namespace, the paths
+	 * would lead elsewhere. */
+	for (size_t i = 0; i < count; i++) {
+		fds[i] = open(s->joins[i].path, O_RDONLY | O_CLOEXEC);
+		if (fds[i] < 0 && result == 0)
+			result =
+			    fail(f, "join namespace", s->joins[i].path, errno);
+	}
+	/* The mount namespace first, then the others; a PID namespace is
+	 * the parent's (enter_pid_namespace). */
+	for (int pass = 0; pass < 2 && result == 0; pass++)
+		for (size_t i = 0; i < count && result == 0; i++) {
+			int type = s->joins[i].type;
+			if (type == CLONE_NEWPID ||
+			    (pass == 0) != (type == CLONE_NEWNS))
+				continue;
+			if (type == CLONE_NEWNS &&
+			    check_mount_namespace(fds[i], s->joins[i].path, f) <
+				0)
+				result = -1;
+			else if (setns(fds[i], type) < 0)
+				result = fail(f, "join namespace",
+					      s->joins[i].path, errno);
+		}
+	for (size_t i = 0; i < count; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return result;
 }
 
 int enter_pid_namespace(const struct container_spec *s, struct failure *f)

@@ -154,12 +154,12 @@ static int make_terminal(const struct terminal *t, int root_fd, bool console,
 	if (!t->any)
 		return 0;
 	/* The container's devpts, by its own ptmx (/dev/ptmx is a symlink
-	 * to it). O_NONBLOCK is for the parent's relay. */
-	int master = root_fd >= 0
-			 ? open_beneath(root_fd, "dev/pts/ptmx",
-					O_RDWR | O_NOCTTY | O_NONBLOCK)
-			 : open("/dev/pts/ptmx",
-				O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	 * to it). Blocking, as whoever takes it over a console socket
+	 * expects; our own relay makes its copy non-blocking. */
+	int master =
+	    root_fd >= 0
+		? open_beneath(root_fd, "dev/pts/ptmx", O_RDWR | O_NOCTTY)
+		: open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (master < 0)
 		return fail(f, "terminal", "/dev/pts/ptmx", errno);
 	int unlock = 0, pty = -1, result = -1;
@@ -231,6 +231,11 @@ int receive_terminal(struct terminal *t, struct failure *f)
 		return fail(f, "terminal", "receive the container's pty",
 			    n < 0 ? errno : EPROTO);
 	memcpy(&t->master, CMSG_DATA(header), sizeof(int));
+	/* The relay must never block on it (O_NONBLOCK is the open file's:
+	 * set here, on our copy, after it crossed). */
+	int flags = fcntl(t->master, F_GETFL);
+	if (flags < 0 || fcntl(t->master, F_SETFL, flags | O_NONBLOCK) < 0)
+		return fail(f, "terminal", "make the pty non-blocking", errno);
 	return 0;
 }
 

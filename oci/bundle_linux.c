@@ -64,6 +64,7 @@ static int parse_namespace(const struct json *item, const struct field *field,
 		return refuse_field(&type_field, "unknown namespace type", f);
 	if (*seen & type)
 		return refuse_field(&type_field, "given twice", f);
+
 	*seen |= type;
 	if (type == 0x80)
 		return refuse_field(&type_field, "time namespaces are not "
@@ -76,12 +77,11 @@ static int parse_namespace(const struct json *item, const struct field *field,
 		if (path[0] != '/')
 			result = refuse_field(&path_field,
 					      "not an absolute path", f);
-		else if (type == CLONE_NEWNS || type == CLONE_NEWUSER)
-			result = refuse_field(
-			    &path_field,
-			    "joining a mount or user namespace is not "
-			    "supported by container-fs",
-			    f);
+		else if (type == CLONE_NEWUSER)
+			result = refuse_field(&path_field,
+					      "joining a user namespace is not "
+					      "supported by container-fs",
+					      f);
 		else
 			result = add_join(s, type, path, f);
 	} else if (type == CLONE_NEWUSER) {

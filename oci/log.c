@@ -45,11 +45,13 @@ static void log_line(const char *level, const char *message)
 	free_string(&line);
 }
 
+/* Without a log, a warning shows on stderr with --debug only: engines
+ * show the runtime's stderr to their user, on every run. */
 static void log_warning(const char *message)
 {
 	if (log_fd >= 0)
 		log_line("warning", message);
-	else
+	else if (log_debug_on)
 		fprintf(stderr, "container-fs-oci: warning: %s\n", message);
 }
 

@@ -9,7 +9,7 @@
 #include "utils.h"
 
 /* Opens the log (path NULL: none); warnings go there from now on
- * (warn() in utils.h), or to stderr without a log. 0 or -1. */
+ * (warn() in utils.h), or without a log to stderr with debug. 0 or -1. */
 int open_log(const char *path, bool json, bool debug, struct failure *f);
 
 /* An error: one line on stderr, and one in the log. */

@@ -45,7 +45,7 @@ container-fs: container-fs.o $(OBJECTS)
 container-fs-oci: container-fs
 	ln -f container-fs $@
 
-UNIT_SOURCES := tests/unit.c tests/unit_seccomp.c
+UNIT_SOURCES := tests/unit.c tests/unit_seccomp.c tests/unit_oci.c
 tests/bin/unit: $(UNIT_SOURCES) tests/unit.h $(OBJECTS)
 	@mkdir -p tests/bin
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -I. -o $@ $(filter %.c %.o,$^)
@@ -93,7 +93,7 @@ $(SANITIZE_DIR)/%.o: %.c $(HEADERS) Makefile
 	$(SANITIZE_CC) $(CPPFLAGS) -std=gnu11 $(filter-out -Werror,$(WARNINGS)) \
 		$(SANITIZE_FLAGS) -c -o $@ $<
 
-$(SANITIZE_DIR)/unit.o $(SANITIZE_DIR)/unit_seccomp.o: $(SANITIZE_DIR)/%.o: \
+$(SANITIZE_DIR)/unit.o $(SANITIZE_DIR)/unit_seccomp.o $(SANITIZE_DIR)/unit_oci.o: $(SANITIZE_DIR)/%.o: \
 		tests/%.c tests/unit.h $(HEADERS) Makefile
 	@mkdir -p $(SANITIZE_DIR)
 	$(SANITIZE_CC) $(CPPFLAGS) -std=gnu11 $(filter-out -Werror,$(WARNINGS)) \

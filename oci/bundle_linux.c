@@ -160,8 +160,8 @@ static int parse_device(const struct json *item, const struct field *field,
 			&has_major, f) < 0 ||
 	    get_integer(item, field, "minor", 0, 1048575, false, &minor,
 			&has_minor, f) < 0 ||
-	    get_integer(item, field, "fileMode", 0, 07777, false, &mode, NULL,
-			f) < 0 ||
+	    get_integer(item, field, "fileMode", 0, 0177777, false, &mode,
+			NULL, f) < 0 ||
 	    get_integer(item, field, "uid", 0, 4294967294LL, false, &uid, NULL,
 			f) < 0 ||
 	    get_integer(item, field, "gid", 0, 4294967294LL, false, &gid, NULL,
@@ -169,9 +169,16 @@ static int parse_device(const struct json *item, const struct field *field,
 		return -1;
 	if (d->type != S_IFIFO && (!has_major || !has_minor))
 		return refuse_field(field, "a device needs major and minor", f);
+	/* Engines give the type's bits too (podman: 020666); only the
+	 * permissions are the mode. */
+	if ((mode & S_IFMT) && (mode_t)(mode & S_IFMT) != d->type) {
+		struct field mode_field = field_of(field, "fileMode");
+		return refuse_field(&mode_field, "its type is not the device's",
+				    f);
+	}
 	d->major = (unsigned)major;
 	d->minor = (unsigned)minor;
-	d->mode = (mode_t)mode;
+	d->mode = (mode_t)(mode & 07777);
 	d->uid = (uid_t)uid;
 	d->gid = (gid_t)gid;
 	return 0;

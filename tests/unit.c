@@ -382,5 +382,6 @@ int main(void)
 	test_json();
 	test_path_is_within();
 	test_seccomp();
+	test_bundle();
 	return failures ? 1 : 0;
 }

@@ -8,4 +8,7 @@ void check(int condition, const char *name);
 /* unit_seccomp.c */
 void test_seccomp(void);
 
+/* unit_oci.c */
+void test_bundle(void);
+
 #endif

@@ -21,7 +21,7 @@ SOURCES := apparmor.c capabilities.c cgroups.c cli.c container.c devices.c \
 HEADERS := $(wildcard *.h oci/*.h)
 OBJECTS := $(SOURCES:.c=.o)
 
-.PHONY: all test unit integration demo rootfs fib format install clean sanitize fuzz bench
+.PHONY: all test unit integration demo rootfs fib format install clean sanitize fuzz bench conformance
 
 all: container-fs container-fs-oci
 
@@ -156,8 +156,21 @@ fuzz: build/fuzz/fuzz
 bench: container-fs build/rootfs
 	bench/run
 
+# The OCI conformance suite (opencontainers/runtime-tools' validation)
+# against container-fs-oci, from the peer suites beside the work tree
+# (../shared/peers, or ../../shared/peers from a work tree of it), or
+# CONFORMANCE=path/to/oci-validation. TAP files and the summary go to
+# build/conformance. Not part of make test: it takes minutes, and builds
+# the suite with Go on its first run.
+CONFORMANCE ?= $(firstword $(wildcard ../shared/peers/oci-validation \
+                                      ../../shared/peers/oci-validation))
+conformance: container-fs-oci
+	@[ -n "$(CONFORMANCE)" ] || { echo "make conformance: no oci-validation runner here; give CONFORMANCE=path/to/oci-validation" >&2; exit 2; }
+	rm -rf build/conformance
+	$(CONFORMANCE) $(CURDIR)/container-fs-oci $(CURDIR)/build/conformance $(PATTERN)
+
 format:
-	clang-format -i $(wildcard *.c *.h tests/*.c tests/*.h examples/*/*.c)
+	clang-format -i $(wildcard *.c *.h oci/*.c oci/*.h tests/*.c tests/*.h examples/*/*.c)
 
 install: container-fs
 	install -D -m 755 container-fs $(DESTDIR)$(PREFIX)/bin/container-fs

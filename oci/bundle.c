@@ -34,7 +34,8 @@ int read_config(const char *path, char **text, size_t *length,
 	}
 	if (!S_ISREG(st.st_mode) || st.st_size > MAX_CONFIG_SIZE) {
 		close(fd);
-		fail(f, "config.json", path, S_ISREG(st.st_mode) ? EFBIG : EINVAL);
+		fail(f, "config.json", path,
+		     S_ISREG(st.st_mode) ? EFBIG : EINVAL);
 		f->status = 1;
 		return -1;
 	}
@@ -118,8 +119,8 @@ static int parse_root(const struct json *config, const char *bundle,
 	if (stat(s->root_directory, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		struct field p = field_of(&field, "path");
 		fail(f, "config.json", "", errno ? errno : ENOTDIR);
-		snprintf(f->detail, sizeof(f->detail), "%s: %.3000s",
-			 p.name, s->root_directory);
+		snprintf(f->detail, sizeof(f->detail), "%s: %.3000s", p.name,
+			 s->root_directory);
 		f->status = 1;
 		return -1;
 	}
@@ -132,9 +133,8 @@ static int parse_root(const struct json *config, const char *bundle,
 static int parse_user(const struct json *process, const struct field *parent,
 		      struct container_spec *s, struct failure *f)
 {
-	static const char *const known[] = {"uid",	      "gid",
-					    "umask",	      "additionalGids",
-					    "username",	      NULL};
+	static const char *const known[] = {
+	    "uid", "gid", "umask", "additionalGids", "username", NULL};
 	struct field field = field_of(parent, "user");
 	const struct json *user = json_member(process, "user");
 	long long uid = 0, gid = 0, umask_value = 0;
@@ -142,10 +142,10 @@ static int parse_user(const struct json *process, const struct field *parent,
 	if (!user)
 		return 0;
 	if (check_object(user, &field, known, f) < 0 ||
-	    get_integer(user, &field, "uid", 0, 4294967294LL, false, &uid,
-			NULL, f) < 0 ||
-	    get_integer(user, &field, "gid", 0, 4294967294LL, false, &gid,
-			NULL, f) < 0 ||
+	    get_integer(user, &field, "uid", 0, 4294967294LL, false, &uid, NULL,
+			f) < 0 ||
+	    get_integer(user, &field, "gid", 0, 4294967294LL, false, &gid, NULL,
+			f) < 0 ||
 	    get_integer(user, &field, "umask", 0, 0777, false, &umask_value,
 			&has_umask, f) < 0)
 		return -1;
@@ -201,9 +201,9 @@ static int parse_capabilities(const struct json *process,
 			      const struct field *parent,
 			      struct container_spec *s, struct failure *f)
 {
-	static const char *const known[] = {"bounding",	   "effective",
-					    "permitted",   "inheritable",
-					    "ambient",	   NULL};
+	static const char *const known[] = {"bounding",	 "effective",
+					    "permitted", "inheritable",
+					    "ambient",	 NULL};
 	struct field field = field_of(parent, "capabilities");
 	const struct json *sets = json_member(process, "capabilities");
 	struct capability_sets *c = &s->capabilities;
@@ -212,16 +212,16 @@ static int parse_capabilities(const struct json *process,
 		return 0;
 	}
 	return check_object(sets, &field, known, f) < 0 ||
-			   parse_capability_set(sets, &field, "bounding",
-						&c->bounding, f) < 0 ||
-			   parse_capability_set(sets, &field, "effective",
-						&c->effective, f) < 0 ||
-			   parse_capability_set(sets, &field, "permitted",
-						&c->permitted, f) < 0 ||
-			   parse_capability_set(sets, &field, "inheritable",
-						&c->inheritable, f) < 0 ||
-			   parse_capability_set(sets, &field, "ambient",
-						&c->ambient, f) < 0
+		       parse_capability_set(sets, &field, "bounding",
+					    &c->bounding, f) < 0 ||
+		       parse_capability_set(sets, &field, "effective",
+					    &c->effective, f) < 0 ||
+		       parse_capability_set(sets, &field, "permitted",
+					    &c->permitted, f) < 0 ||
+		       parse_capability_set(sets, &field, "inheritable",
+					    &c->inheritable, f) < 0 ||
+		       parse_capability_set(sets, &field, "ambient",
+					    &c->ambient, f) < 0
 		   ? -1
 		   : 0;
 }
@@ -300,8 +300,9 @@ static int refuse_unsupported(const struct json *object,
 		const struct json *value = json_member(object, *k);
 		if (value && value->type != JSON_NULL) {
 			struct field field = field_of(parent, *k);
-			return refuse_field(&field, "not supported by "
-						    "container-fs",
+			return refuse_field(&field,
+					    "not supported by "
+					    "container-fs",
 					    f);
 		}
 	}
@@ -311,13 +312,23 @@ static int refuse_unsupported(const struct json *object,
 int parse_process(const struct json *process, const struct field *field,
 		  struct container_spec *s, struct failure *f)
 {
-	static const char *const known[] = {
-	    "terminal",	       "consoleSize",	  "cwd",
-	    "env",	       "args",		  "commandLine",
-	    "rlimits",	       "apparmorProfile", "capabilities",
-	    "noNewPrivileges", "oomScoreAdj",	  "selinuxLabel",
-	    "user",	       "ioPriority",	  "scheduler",
-	    "execCPUAffinity", NULL};
+	static const char *const known[] = {"terminal",
+					    "consoleSize",
+					    "cwd",
+					    "env",
+					    "args",
+					    "commandLine",
+					    "rlimits",
+					    "apparmorProfile",
+					    "capabilities",
+					    "noNewPrivileges",
+					    "oomScoreAdj",
+					    "selinuxLabel",
+					    "user",
+					    "ioPriority",
+					    "scheduler",
+					    "execCPUAffinity",
+					    NULL};
 	static const char *const unsupported[] = {
 	    "commandLine", "ioPriority", "scheduler", "execCPUAffinity", NULL};
 	struct field args_field = field_of(field, "args");
@@ -332,8 +343,8 @@ int parse_process(const struct json *process, const struct field *field,
 	    get_strings(process, field, "env", &env, &env_count, f) < 0 ||
 	    get_string(process, field, "cwd", false, &cwd, f) < 0 ||
 	    get_bool(process, field, "terminal", &s->terminal, f) < 0 ||
-	    get_bool(process, field, "noNewPrivileges", &no_new_privileges,
-		     f) < 0 ||
+	    get_bool(process, field, "noNewPrivileges", &no_new_privileges, f) <
+		0 ||
 	    get_integer(process, field, "oomScoreAdj", -1000, 1000, false, &oom,
 			&s->has_oom_score_adj, f) < 0 ||
 	    get_string(process, field, "apparmorProfile", false,
@@ -363,8 +374,9 @@ int parse_process(const struct json *process, const struct field *field,
 			goto failed;
 		}
 	if (cwd && !valid_container_path(cwd) && strcmp(cwd, "/") != 0) {
-		refuse_field(&cwd_field, "not an absolute path without '.' "
-					 "or '..'",
+		refuse_field(&cwd_field,
+			     "not an absolute path without '.' "
+			     "or '..'",
 			     f);
 		goto failed;
 	}
@@ -408,8 +420,8 @@ static int parse_hook(const struct json *item, const struct field *field,
 	    get_strings(item, field, "args", &h->args, &count, f) < 0 ||
 	    (count = 0,
 	     get_strings(item, field, "env", &h->env, &count, f) < 0) ||
-	    get_integer(item, field, "timeout", 1, 86400, false, &timeout,
-			NULL, f) < 0)
+	    get_integer(item, field, "timeout", 1, 86400, false, &timeout, NULL,
+			f) < 0)
 		return -1;
 	h->timeout = (int)timeout;
 	if (h->path[0] != '/')
@@ -421,12 +433,15 @@ static int parse_hooks(const struct json *config, struct container_spec *s,
 		       struct failure *f)
 {
 	static const char *const names[HOOK_STAGES] = {
-	    "prestart",	       "createRuntime", "createContainer",
-	    "startContainer", "poststart",     "poststop"};
-	static const char *const known[] = {
 	    "prestart",	      "createRuntime", "createContainer",
-	    "startContainer", "poststart",     "poststop",
-	    NULL};
+	    "startContainer", "poststart",     "poststop"};
+	static const char *const known[] = {"prestart",
+					    "createRuntime",
+					    "createContainer",
+					    "startContainer",
+					    "poststart",
+					    "poststop",
+					    NULL};
 	struct field field = field_of(NULL, "hooks");
 	const struct json *hooks = json_member(config, "hooks");
 	if (!hooks)
@@ -500,8 +515,8 @@ int parse_bundle(const char *text, size_t length, const char *bundle,
 		 const char *id, struct container_spec *s, struct failure *f)
 {
 	static const char *const known[] = {
-	    "ociVersion", "root",	 "mounts",  "process", "hostname",
-	    "domainname", "hooks",	 "annotations", "linux", NULL};
+	    "ociVersion", "root",  "mounts",	  "process", "hostname",
+	    "domainname", "hooks", "annotations", "linux",   NULL};
 	struct json config;
 	char error[256];
 	if (init_spec(s, f) < 0)

@@ -20,9 +20,9 @@ static const struct {
 	const char *name;
 	int type;
 } namespace_types[] = {
-    {"pid", CLONE_NEWPID},   {"network", CLONE_NEWNET},
-    {"mount", CLONE_NEWNS},  {"ipc", CLONE_NEWIPC},
-    {"uts", CLONE_NEWUTS},   {"user", CLONE_NEWUSER},
+    {"pid", CLONE_NEWPID},	 {"network", CLONE_NEWNET},
+    {"mount", CLONE_NEWNS},	 {"ipc", CLONE_NEWIPC},
+    {"uts", CLONE_NEWUTS},	 {"user", CLONE_NEWUSER},
     {"cgroup", CLONE_NEWCGROUP}, {"time", 0x80 /* CLONE_NEWTIME */},
 };
 
@@ -67,8 +67,9 @@ static int parse_namespace(const struct json *item, const struct field *field,
 
 	*seen |= type;
 	if (type == 0x80)
-		return refuse_field(&type_field, "time namespaces are not "
-						 "supported by container-fs",
+		return refuse_field(&type_field,
+				    "time namespaces are not "
+				    "supported by container-fs",
 				    f);
 	if (get_string(item, field, "path", false, &path, f) < 0)
 		return -1;
@@ -133,9 +134,8 @@ static int parse_mappings(const struct json *linux_object,
 static int parse_device(const struct json *item, const struct field *field,
 			struct device_node *d, struct failure *f)
 {
-	static const char *const known[] = {"type",	"path",	 "major",
-					    "minor",	"fileMode", "uid",
-					    "gid",	NULL};
+	static const char *const known[] = {
+	    "type", "path", "major", "minor", "fileMode", "uid", "gid", NULL};
 	struct field type_field = field_of(field, "type");
 	struct field path_field = field_of(field, "path");
 	char *type;
@@ -153,15 +153,16 @@ static int parse_device(const struct json *item, const struct field *field,
 	if (!d->type)
 		return refuse_field(&type_field, "expected c, b, u or p", f);
 	if (!valid_container_path(d->path))
-		return refuse_field(&path_field, "not an absolute path without "
-						 "'.' or '..'",
+		return refuse_field(&path_field,
+				    "not an absolute path without "
+				    "'.' or '..'",
 				    f);
 	if (get_integer(item, field, "major", 0, 4095, false, &major,
 			&has_major, f) < 0 ||
 	    get_integer(item, field, "minor", 0, 1048575, false, &minor,
 			&has_minor, f) < 0 ||
-	    get_integer(item, field, "fileMode", 0, 0177777, false, &mode,
-			NULL, f) < 0 ||
+	    get_integer(item, field, "fileMode", 0, 0177777, false, &mode, NULL,
+			f) < 0 ||
 	    get_integer(item, field, "uid", 0, 4294967294LL, false, &uid, NULL,
 			f) < 0 ||
 	    get_integer(item, field, "gid", 0, 4294967294LL, false, &gid, NULL,
@@ -221,7 +222,8 @@ static int parse_sysctls(const struct json *linux_object,
 	s->sysctls = calloc(sysctl->count + 1, sizeof(*s->sysctls));
 	if (!s->sysctls)
 		return fail(f, "config.json", "allocate", ENOMEM);
-	int own = s->namespaces | (s->network == NETWORK_NONE ? CLONE_NEWNET : 0);
+	int own =
+	    s->namespaces | (s->network == NETWORK_NONE ? CLONE_NEWNET : 0);
 	for (size_t i = 0; i < s->join_count; i++)
 		own |= s->joins[i].type;
 	for (size_t i = 0; i < sysctl->count; i++) {
@@ -238,8 +240,9 @@ static int parse_sysctls(const struct json *linux_object,
 			return refuse_field(&at, "not a sysctl name", f);
 		int type = sysctl_namespace(name);
 		if (!type || !(own & type))
-			return refuse_field(&at, "not in a namespace of the "
-						 "container's own",
+			return refuse_field(&at,
+					    "not in a namespace of the "
+					    "container's own",
 					    f);
 		s->sysctls[i].name = strdup(name);
 		s->sysctls[i].value = strdup(value);
@@ -260,8 +263,9 @@ static int parse_paths(const struct json *linux_object,
 	for (size_t i = 0; i < *count; i++)
 		if (!valid_container_path((*list)[i])) {
 			struct field at = element_of(&field, i);
-			return refuse_field(&at, "not an absolute path "
-						 "without '.' or '..'",
+			return refuse_field(&at,
+					    "not an absolute path "
+					    "without '.' or '..'",
 					    f);
 		}
 	return 0;
@@ -275,11 +279,14 @@ static int parse_propagation(const struct json *linux_object,
 		const char *name;
 		unsigned long flags;
 	} kinds[] = {
-	    {"private", MS_PRIVATE},	       {"rprivate", MS_REC | MS_PRIVATE},
-	    {"shared", MS_SHARED},	       {"rshared", MS_REC | MS_SHARED},
-	    {"slave", MS_SLAVE},	       {"rslave", MS_REC | MS_SLAVE},
-	    {"unbindable", MS_UNBINDABLE}, {"runbindable",
-					    MS_REC | MS_UNBINDABLE},
+	    {"private", MS_PRIVATE},
+	    {"rprivate", MS_REC | MS_PRIVATE},
+	    {"shared", MS_SHARED},
+	    {"rshared", MS_REC | MS_SHARED},
+	    {"slave", MS_SLAVE},
+	    {"rslave", MS_REC | MS_SLAVE},
+	    {"unbindable", MS_UNBINDABLE},
+	    {"runbindable", MS_REC | MS_UNBINDABLE},
 	};
 	struct field field = field_of(parent, "rootfsPropagation");
 	char *name;
@@ -325,8 +332,9 @@ static int parse_personality(const struct json *linux_object,
 	const struct json *flags = json_member(p, "flags");
 	if (flags && flags->type == JSON_ARRAY && flags->count) {
 		struct field flags_field = field_of(&field, "flags");
-		return refuse_field(&flags_field, "not supported by "
-						  "container-fs",
+		return refuse_field(&flags_field,
+				    "not supported by "
+				    "container-fs",
 				    f);
 	}
 	return 0;
@@ -336,12 +344,11 @@ int parse_linux(const struct json *linux_object, struct container_spec *s,
 		struct failure *f)
 {
 	static const char *const known[] = {
-	    "namespaces",    "uidMappings",	  "gidMappings",
-	    "devices",	     "cgroupsPath",	  "resources",
-	    "sysctl",	     "seccomp",		  "rootfsPropagation",
-	    "maskedPaths",   "readonlyPaths",	  "mountLabel",
-	    "personality",   "intelRdt",	  "timeOffsets",
-	    "memoryPolicy",  "netDevices",	  NULL};
+	    "namespaces",	 "uidMappings", "gidMappings",	 "devices",
+	    "cgroupsPath",	 "resources",	"sysctl",	 "seccomp",
+	    "rootfsPropagation", "maskedPaths", "readonlyPaths", "mountLabel",
+	    "personality",	 "intelRdt",	"timeOffsets",	 "memoryPolicy",
+	    "netDevices",	 NULL};
 	static const char *const unsupported[] = {
 	    "intelRdt", "timeOffsets", "memoryPolicy", "netDevices", NULL};
 	struct field field = field_of(NULL, "linux");
@@ -358,8 +365,8 @@ int parse_linux(const struct json *linux_object, struct container_spec *s,
 		    !(value->type == JSON_OBJECT && value->count == 0) &&
 		    !(value->type == JSON_ARRAY && value->count == 0)) {
 			struct field at = field_of(&field, *k);
-			return refuse_field(&at, "not supported by container-fs",
-					    f);
+			return refuse_field(&at,
+					    "not supported by container-fs", f);
 		}
 	}
 	for (size_t i = 0; namespaces && i < namespaces->count; i++) {

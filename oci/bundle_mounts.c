@@ -48,14 +48,10 @@ static const struct {
 	const char *name;
 	unsigned long propagation;
 } propagation_options[] = {
-    {"private", MS_PRIVATE},
-    {"rprivate", MS_REC | MS_PRIVATE},
-    {"shared", MS_SHARED},
-    {"rshared", MS_REC | MS_SHARED},
-    {"slave", MS_SLAVE},
-    {"rslave", MS_REC | MS_SLAVE},
-    {"unbindable", MS_UNBINDABLE},
-    {"runbindable", MS_REC | MS_UNBINDABLE},
+    {"private", MS_PRIVATE},	   {"rprivate", MS_REC | MS_PRIVATE},
+    {"shared", MS_SHARED},	   {"rshared", MS_REC | MS_SHARED},
+    {"slave", MS_SLAVE},	   {"rslave", MS_REC | MS_SLAVE},
+    {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_REC | MS_UNBINDABLE},
 };
 
 /* What the options of one mount say. */
@@ -90,8 +86,9 @@ static int read_option(const char *option, const struct field *field,
 	if (strcmp(option, "remount") == 0 || strcmp(option, "idmap") == 0 ||
 	    strcmp(option, "ridmap") == 0 || strcmp(option, "recursive") == 0 ||
 	    strncmp(option, "rro", 3) == 0 || strncmp(option, "rrw", 3) == 0)
-		return refuse_field(field, "option not supported by "
-					   "container-fs",
+		return refuse_field(field,
+				    "option not supported by "
+				    "container-fs",
 				    f);
 	/* One option, one word: a ',' would slip in others. */
 	if (!option[0] || strchr(option, ','))
@@ -114,8 +111,9 @@ static int destination_of(const char *given, const struct field *field,
 	while (n > 1 && out[n - 1] == '/')
 		out[--n] = '\0';
 	if (!valid_container_path(out))
-		return refuse_field(field, "not a path in the container "
-					   "without '.' or '..', nor \"/\"",
+		return refuse_field(field,
+				    "not a path in the container "
+				    "without '.' or '..', nor \"/\"",
 				    f);
 	return 0;
 }
@@ -174,12 +172,11 @@ static int parse_mount(const struct json *item, const struct field *field,
 		       const char *bundle, struct container_spec *s,
 		       struct failure *f)
 {
-	static const char *const known[] = {"destination", "type",
-					    "source",	   "options",
-					    "uidMappings", "gidMappings",
-					    NULL};
-	static const char *const unsupported[] = {"uidMappings",
-						  "gidMappings", NULL};
+	static const char *const known[] = {
+	    "destination", "type",	  "source", "options",
+	    "uidMappings", "gidMappings", NULL};
+	static const char *const unsupported[] = {"uidMappings", "gidMappings",
+						  NULL};
 	struct field destination_field = field_of(field, "destination");
 	struct field type_field = field_of(field, "type");
 	struct field options_field = field_of(field, "options");
@@ -198,8 +195,9 @@ static int parse_mount(const struct json *item, const struct field *field,
 		    json_member(item, *k)->type == JSON_ARRAY &&
 		    json_member(item, *k)->count) {
 			struct field at = field_of(field, *k);
-			refuse_field(&at, "id-mapped mounts are not "
-					  "supported by container-fs",
+			refuse_field(&at,
+				     "id-mapped mounts are not "
+				     "supported by container-fs",
 				     f);
 			goto done;
 		}
@@ -227,8 +225,9 @@ static int parse_mount(const struct json *item, const struct field *field,
 	if (o.bind || (type && strcmp(type, "bind") == 0))
 		result = add_bind(s, bundle, source, destination, &o, field, f);
 	else if (!type)
-		result = refuse_field(&type_field, "missing (and no bind "
-						   "option)",
+		result = refuse_field(&type_field,
+				      "missing (and no bind "
+				      "option)",
 				      f);
 	else
 		result = add_filesystem(s, type, source, destination, &o, f);

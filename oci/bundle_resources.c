@@ -44,7 +44,7 @@ static int parse_device_rules(const struct json *resources,
 			      const struct field *parent,
 			      struct container_spec *s, struct failure *f)
 {
-	static const char *const known[] = {"allow", "type", "major",
+	static const char *const known[] = {"allow", "type",   "major",
 					    "minor", "access", NULL};
 	const struct json *rules;
 	struct field field = field_of(parent, "devices");
@@ -64,22 +64,25 @@ static int parse_device_rules(const struct json *resources,
 		    get_string(rule, &at, "access", false, &access, f) < 0 ||
 		    get_integer(rule, &at, "major", -1, 4095, false, &number,
 				&has_major, f) < 0 ||
-		    get_integer(rule, &at, "minor", -1, 1048575, false,
-				&number, &has_minor, f) < 0) {
+		    get_integer(rule, &at, "minor", -1, 1048575, false, &number,
+				&has_minor, f) < 0) {
 			free(type);
 			free(access);
 			return -1;
 		}
-		bool every = (!type || strcmp(type, "a") == 0) && !has_major &&
-			     !has_minor &&
-			     (!access || strspn(access, "rwm") == strlen(access));
-		bool valid_type = !type || strspn(type, "acbup") == strlen(type);
+		bool every =
+		    (!type || strcmp(type, "a") == 0) && !has_major &&
+		    !has_minor &&
+		    (!access || strspn(access, "rwm") == strlen(access));
+		bool valid_type =
+		    !type || strspn(type, "acbup") == strlen(type);
 		free(type);
 		free(access);
 		if (!valid_type) {
 			struct field type_field = field_of(&at, "type");
-			return refuse_field(&type_field, "expected a, c, b, u "
-							 "or p",
+			return refuse_field(&type_field,
+					    "expected a, c, b, u "
+					    "or p",
 					    f);
 		}
 		if (every)
@@ -93,10 +96,16 @@ static int parse_memory(const struct json *resources,
 			const struct field *parent, struct container_spec *s,
 			struct failure *f)
 {
-	static const char *const known[] = {
-	    "limit",	 "reservation",	     "swap",	    "kernel",
-	    "kernelTCP", "swappiness",	     "disableOOMKiller",
-	    "useHierarchy", "checkBeforeUpdate", NULL};
+	static const char *const known[] = {"limit",
+					    "reservation",
+					    "swap",
+					    "kernel",
+					    "kernelTCP",
+					    "swappiness",
+					    "disableOOMKiller",
+					    "useHierarchy",
+					    "checkBeforeUpdate",
+					    NULL};
 	struct field field = field_of(parent, "memory");
 	const struct json *memory = json_member(resources, "memory");
 	long long limit, reservation, swap;
@@ -114,8 +123,7 @@ static int parse_memory(const struct json *resources,
 		return -1;
 	if (has_limit && add_number(s, "memory.max", limit, f) < 0)
 		return -1;
-	if (has_reservation &&
-	    add_number(s, "memory.low", reservation, f) < 0)
+	if (has_reservation && add_number(s, "memory.low", reservation, f) < 0)
 		return -1;
 	/* v1's swap limit counts memory and swap; v2's, swap alone. */
 	if (has_swap) {
@@ -133,9 +141,8 @@ static int parse_cpu(const struct json *resources, const struct field *parent,
 		     struct container_spec *s, struct failure *f)
 {
 	static const char *const known[] = {
-	    "shares", "quota",		 "burst",  "period",
-	    "realtimeRuntime", "realtimePeriod", "cpus",   "mems",
-	    "idle",   NULL};
+	    "shares",	      "quota", "burst", "period", "realtimeRuntime",
+	    "realtimePeriod", "cpus",  "mems",	"idle",	  NULL};
 	struct field field = field_of(parent, "cpu");
 	const struct json *cpu = json_member(resources, "cpu");
 	long long shares, quota, period, idle;
@@ -150,16 +157,16 @@ static int parse_cpu(const struct json *resources, const struct field *parent,
 			&quota, &has_quota, f) < 0 ||
 	    get_integer(cpu, &field, "period", 0, 4294967295LL, false, &period,
 			&has_period, f) < 0 ||
-	    get_integer(cpu, &field, "idle", 0, 1, false, &idle, &has_idle,
-			f) < 0 ||
+	    get_integer(cpu, &field, "idle", 0, 1, false, &idle, &has_idle, f) <
+		0 ||
 	    get_string(cpu, &field, "cpus", false, &cpus, f) < 0 ||
 	    get_string(cpu, &field, "mems", false, &mems, f) < 0)
 		goto failed;
 	char text[64];
 	/* shares 2-262144 onto weight 1-10000, as crun maps them. */
 	if (has_shares && shares >= 2 &&
-	    add_number(s, "cpu.weight", 1 + ((shares - 2) * 9999) / 262142,
-		       f) < 0)
+	    add_number(s, "cpu.weight", 1 + ((shares - 2) * 9999) / 262142, f) <
+		0)
 		goto failed;
 	if (has_quota || has_period) {
 		if (quota > 0)
@@ -232,8 +239,8 @@ static int parse_unified(const struct json *resources,
 }
 
 static int parse_hugepages(const struct json *resources,
-			   const struct field *parent,
-			   struct container_spec *s, struct failure *f)
+			   const struct field *parent, struct container_spec *s,
+			   struct failure *f)
 {
 	static const char *const known[] = {"pageSize", "limit", NULL};
 	const struct json *array;
@@ -268,7 +275,7 @@ int parse_resources(const struct json *linux_object, const struct field *parent,
 		    struct container_spec *s, struct failure *f)
 {
 	static const char *const known[] = {
-	    "devices",	  "memory",  "cpu",	 "pids", "blockIO",
+	    "devices",	      "memory",	 "cpu",	 "pids",    "blockIO",
 	    "hugepageLimits", "network", "rdma", "unified", NULL};
 	struct field path_field = field_of(parent, "cgroupsPath");
 	struct field field = field_of(parent, "resources");

@@ -24,11 +24,11 @@ static const struct {
 	enum oci_command_kind command;
 	const char *options; /* getopt's short options */
 } commands[] = {
-    {"create", OCI_CREATE, "+b:"},  {"start", OCI_START, "+"},
-    {"state", OCI_STATE, "+"},	    {"kill", OCI_KILL, "+a"},
-    {"delete", OCI_DELETE, "+f"},   {"run", OCI_RUN, "+b:d"},
+    {"create", OCI_CREATE, "+b:"},   {"start", OCI_START, "+"},
+    {"state", OCI_STATE, "+"},	     {"kill", OCI_KILL, "+a"},
+    {"delete", OCI_DELETE, "+f"},    {"run", OCI_RUN, "+b:d"},
     {"exec", OCI_EXEC, "+p:dte:u:"}, {"list", OCI_LIST, "+f:q"},
-    {"ps", OCI_LIST, "+f:q"},	    {"features", OCI_FEATURES, "+"},
+    {"ps", OCI_LIST, "+f:q"},	     {"features", OCI_FEATURES, "+"},
     {"spec", OCI_SPEC, "+b:"},
 };
 
@@ -108,8 +108,9 @@ static int command_option(struct oci_command *o, int option, char **argv,
 {
 	char *end;
 	if (option == '?' || option == ':' || !option_fits(o->command, option))
-		return usage_failure(f, "%s: unknown option or missing value "
-					"'%.100s'",
+		return usage_failure(f,
+				     "%s: unknown option or missing value "
+				     "'%.100s'",
 				     o->name, argv[optind - 1]);
 	switch (option) {
 	case 'b':
@@ -216,8 +217,7 @@ static const char *default_root(void)
 }
 
 /* "--name VALUE" or "--name=VALUE" at argv[*i]: the value, or NULL. */
-static const char *global_value(const char *name, int argc, char **argv,
-				int *i)
+static const char *global_value(const char *name, int argc, char **argv, int *i)
 {
 	size_t length = strlen(name);
 	if (strncmp(argv[*i], name, length) != 0)
@@ -264,8 +264,9 @@ int parse_oci_command_line(struct oci_command *o, int argc, char **argv,
 			       "\nspec: 1.2.0\n");
 			return 0;
 		} else
-			return usage_failure(f, "unknown global option "
-						"'%.100s'",
+			return usage_failure(f,
+					     "unknown global option "
+					     "'%.100s'",
 					     argv[i]);
 	}
 	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)

@@ -60,8 +60,8 @@ int take_id(struct oci_command *o, int argc, char **argv, bool more,
 
 /* Opens ROOT/ID (locked if lock) and reads its state. Returns the
  * directory's fd, or -1. */
-int load_container(const struct oci_command *o, bool lock,
-		   struct oci_state *st, struct failure *f);
+int load_container(const struct oci_command *o, bool lock, struct oci_state *st,
+		   struct failure *f);
 
 /* The container's description, from its state directory's copy of its
  * config.json. 0 or -1. */

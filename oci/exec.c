@@ -34,9 +34,8 @@ static const struct {
 	const char *name;
 	int type;
 } namespaces[] = {
-    {"user", CLONE_NEWUSER}, {"cgroup", CLONE_NEWCGROUP},
-    {"ipc", CLONE_NEWIPC},   {"uts", CLONE_NEWUTS},
-    {"net", CLONE_NEWNET},   {"pid", CLONE_NEWPID},
+    {"user", CLONE_NEWUSER}, {"cgroup", CLONE_NEWCGROUP}, {"ipc", CLONE_NEWIPC},
+    {"uts", CLONE_NEWUTS},   {"net", CLONE_NEWNET},	  {"pid", CLONE_NEWPID},
     {"mnt", CLONE_NEWNS},
 };
 #define NAMESPACES (sizeof(namespaces) / sizeof(*namespaces))
@@ -100,8 +99,9 @@ static int describe_process(struct container_spec *s,
 			return -1;
 	for (size_t i = 0; i < o->env_count; i++) {
 		if (!strchr(o->env[i], '=') || o->env[i][0] == '=')
-			return usage_failure(f, "exec: --env '%.100s': expected "
-						"NAME=VALUE",
+			return usage_failure(f,
+					     "exec: --env '%.100s': expected "
+					     "NAME=VALUE",
 					     o->env[i]);
 		if (set_env(s, o->env[i], f) < 0)
 			return -1;
@@ -129,8 +129,8 @@ static void join_and_fork(struct container *c, const int *fds, int pid_pipe)
 	enter_cgroup(&c->spec);
 	for (size_t i = 0; i < NAMESPACES; i++)
 		if (fds[i] >= 0 && setns(fds[i], namespaces[i].type) < 0) {
-			fail(&r.failure, "exec", "join the container's namespace",
-			     errno);
+			fail(&r.failure, "exec",
+			     "join the container's namespace", errno);
 			snprintf(r.failure.detail, sizeof(r.failure.detail),
 				 "join its %s namespace", namespaces[i].name);
 			write_all(c->report_pipe[1], &r, sizeof(r));
@@ -237,7 +237,8 @@ int oci_exec(struct container *c, struct oci_command *o, struct failure *f)
 				       .console_socket = -1};
 	} else {
 		if (o->console_socket) {
-			t->console_socket = connect_console(o->console_socket, f);
+			t->console_socket =
+			    connect_console(o->console_socket, f);
 			if (t->console_socket < 0)
 				goto done;
 		} else if (o->detach) {

@@ -142,9 +142,9 @@ int oci_spec(struct oci_command *o, struct failure *f)
 			 "\"hostID\": %u, \"size\": 1}],\n",
 			 (unsigned)geteuid(), (unsigned)getegid());
 	char *text;
-	int length = asprintf(&text, default_config,
-			      o->rootless ? "" : ", \"gid=5\"", mappings,
-			      o->rootless ? ", {\"type\": \"user\"}" : "");
+	int length =
+	    asprintf(&text, default_config, o->rootless ? "" : ", \"gid=5\"",
+		     mappings, o->rootless ? ", {\"type\": \"user\"}" : "");
 	if (length < 0)
 		return fail(f, "spec", "allocate", ENOMEM);
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);

@@ -93,8 +93,7 @@ int get_bool(const struct json *object, const struct field *parent,
 
 int get_integer(const struct json *object, const struct field *parent,
 		const char *key, long long minimum, long long maximum,
-		bool required, long long *out, bool *present,
-		struct failure *f)
+		bool required, long long *out, bool *present, struct failure *f)
 {
 	const struct json *value = json_member(object, key);
 	struct field field = field_of(parent, key);
@@ -127,8 +126,8 @@ int get_unsigned(const struct json *object, const struct field *parent,
 	if (value->type != JSON_NUMBER ||
 	    strspn(value->text, "0123456789") != value->length ||
 	    (*out = strtoull(value->text, &end, 10), errno) || *end)
-		return refuse_field(
-		    &field, "expected an integer from 0 to 2^64-1", f);
+		return refuse_field(&field,
+				    "expected an integer from 0 to 2^64-1", f);
 	return 0;
 }
 
@@ -147,8 +146,7 @@ int get_array(const struct json *object, const struct field *parent,
 }
 
 int get_strings(const struct json *object, const struct field *parent,
-		const char *key, char ***list, size_t *count,
-		struct failure *f)
+		const char *key, char ***list, size_t *count, struct failure *f)
 {
 	const struct json *array;
 	struct field field = field_of(parent, key);

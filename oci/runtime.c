@@ -87,9 +87,10 @@ int take_id(struct oci_command *o, int argc, char **argv, bool more,
 				     o->name);
 	o->id = argv[optind++];
 	if (!valid_id(o->id))
-		return usage_failure(f, "%s: '%.100s' is not a container ID "
-					"([A-Za-z0-9_.+-], at most 1024 "
-					"bytes)",
+		return usage_failure(f,
+				     "%s: '%.100s' is not a container ID "
+				     "([A-Za-z0-9_.+-], at most 1024 "
+				     "bytes)",
 				     o->name, o->id);
 	if (!more && optind < argc)
 		return usage_failure(f, "%s: unexpected '%.100s'", o->name,
@@ -99,8 +100,8 @@ int take_id(struct oci_command *o, int argc, char **argv, bool more,
 
 /* Opens ROOT/ID (locked if lock) and reads its state. Returns the
  * directory's fd, or -1. */
-int load_container(const struct oci_command *o, bool lock,
-		   struct oci_state *st, struct failure *f)
+int load_container(const struct oci_command *o, bool lock, struct oci_state *st,
+		   struct failure *f)
 {
 	int dir_fd = open_container_directory(o->root_fd, o->id, lock, f);
 	if (dir_fd < 0)
@@ -164,8 +165,9 @@ static int choose_terminal(struct container *c, const struct oci_command *o,
 		if (c->console_socket < 0)
 			return -1;
 	} else if (c->detached) {
-		return usage_failure(f, "%s: process.terminal needs "
-					"--console-socket",
+		return usage_failure(f,
+				     "%s: process.terminal needs "
+				     "--console-socket",
 				     o->name);
 	}
 	t->any = t->on[0] = t->on[1] = t->on[2] = true;
@@ -213,7 +215,8 @@ static int create_container(struct container *c, struct oci_command *o,
 		fail(f, "create", "allocate", ENOMEM);
 		goto done;
 	}
-	if (write_file_whole(dir_fd, "config.json", text, length, 0600, f) < 0 ||
+	if (write_file_whole(dir_fd, "config.json", text, length, 0600, f) <
+		0 ||
 	    write_state(dir_fd, st, f) < 0)
 		goto done;
 	/* 0622: the process, maybe no longer root when it opens it for
@@ -292,8 +295,8 @@ static int wait_readable(int fd, int pidfd)
 static int start_created(int dir_fd, const struct oci_state *st,
 			 const struct container_spec *s, struct failure *f)
 {
-	int fifo = openat(dir_fd, "exec.fifo",
-			  O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	int fifo =
+	    openat(dir_fd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fifo < 0)
 		return fail(f, "start", "exec.fifo", errno);
 	int pidfd = (int)syscall(SYS_pidfd_open, st->pid, 0);
@@ -356,7 +359,8 @@ static int oci_state(struct oci_command *o, struct failure *f)
 	if (dir_fd < 0)
 		return -1;
 	struct string out = {0};
-	int result = append_state_json(&out, &st, container_status(dir_fd, &st));
+	int result =
+	    append_state_json(&out, &st, container_status(dir_fd, &st));
 	if (result == 0 && append_string(&out, "\n") == 0)
 		result = write_all(1, out.data, out.length);
 	if (result < 0)
@@ -374,17 +378,17 @@ int signal_number(const char *text)
 		const char *name;
 		int number;
 	} names[] = {
-	    {"HUP", SIGHUP},   {"INT", SIGINT},	    {"QUIT", SIGQUIT},
-	    {"ILL", SIGILL},   {"TRAP", SIGTRAP},   {"ABRT", SIGABRT},
-	    {"IOT", SIGIOT},   {"BUS", SIGBUS},	    {"FPE", SIGFPE},
-	    {"KILL", SIGKILL}, {"USR1", SIGUSR1},   {"SEGV", SIGSEGV},
-	    {"USR2", SIGUSR2}, {"PIPE", SIGPIPE},   {"ALRM", SIGALRM},
+	    {"HUP", SIGHUP},   {"INT", SIGINT},	      {"QUIT", SIGQUIT},
+	    {"ILL", SIGILL},   {"TRAP", SIGTRAP},     {"ABRT", SIGABRT},
+	    {"IOT", SIGIOT},   {"BUS", SIGBUS},	      {"FPE", SIGFPE},
+	    {"KILL", SIGKILL}, {"USR1", SIGUSR1},     {"SEGV", SIGSEGV},
+	    {"USR2", SIGUSR2}, {"PIPE", SIGPIPE},     {"ALRM", SIGALRM},
 	    {"TERM", SIGTERM}, {"STKFLT", SIGSTKFLT}, {"CHLD", SIGCHLD},
-	    {"CONT", SIGCONT}, {"STOP", SIGSTOP},   {"TSTP", SIGTSTP},
-	    {"TTIN", SIGTTIN}, {"TTOU", SIGTTOU},   {"URG", SIGURG},
-	    {"XCPU", SIGXCPU}, {"XFSZ", SIGXFSZ},   {"VTALRM", SIGVTALRM},
-	    {"PROF", SIGPROF}, {"WINCH", SIGWINCH}, {"IO", SIGIO},
-	    {"POLL", SIGPOLL}, {"PWR", SIGPWR},	    {"SYS", SIGSYS},
+	    {"CONT", SIGCONT}, {"STOP", SIGSTOP},     {"TSTP", SIGTSTP},
+	    {"TTIN", SIGTTIN}, {"TTOU", SIGTTOU},     {"URG", SIGURG},
+	    {"XCPU", SIGXCPU}, {"XFSZ", SIGXFSZ},     {"VTALRM", SIGVTALRM},
+	    {"PROF", SIGPROF}, {"WINCH", SIGWINCH},   {"IO", SIGIO},
+	    {"POLL", SIGPOLL}, {"PWR", SIGPWR},	      {"SYS", SIGSYS},
 	};
 	char *end;
 	long number = strtol(text, &end, 10);
@@ -399,12 +403,12 @@ int signal_number(const char *text)
 	    strncasecmp(text, "RTMAX", 5) == 0) {
 		long offset = text[5] ? strtol(text + 5, &end, 10) : 0;
 		int base = text[2] == 'M' || text[2] == 'm'
-			       ? (strncasecmp(text, "RTMIN", 5) == 0
-				      ? SIGRTMIN
-				      : SIGRTMAX)
+			       ? (strncasecmp(text, "RTMIN", 5) == 0 ? SIGRTMIN
+								     : SIGRTMAX)
 			       : -1;
 		int value = base + (int)offset;
-		if ((!text[5] || !*end) && value >= SIGRTMIN && value <= SIGRTMAX)
+		if ((!text[5] || !*end) && value >= SIGRTMIN &&
+		    value <= SIGRTMAX)
 			return value;
 	}
 	return -1;
@@ -457,8 +461,8 @@ static int oci_kill(struct oci_command *o, struct failure *f)
 	} else if (o->all) {
 		result = signal_all(st.pid, signal, f);
 	} else {
-		result = kill(st.pid, signal) < 0 ? fail(f, "kill", "", errno)
-						  : 0;
+		result =
+		    kill(st.pid, signal) < 0 ? fail(f, "kill", "", errno) : 0;
 	}
 	free_state(&st);
 	close(dir_fd);
@@ -483,7 +487,7 @@ static int stop_container(const struct oci_state *st, struct failure *f)
 /* Deletes a container: its process (with force), its cgroup, the
  * poststop hooks, its state directory. */
 static int delete_container(const struct oci_command *o, int dir_fd,
-		     struct oci_state *st, struct failure *f)
+			    struct oci_state *st, struct failure *f)
 {
 	const char *status = container_status(dir_fd, st);
 	if (strcmp(status, "stopped") != 0 && strcmp(status, "creating") != 0 &&
@@ -565,9 +569,10 @@ static int oci_list(struct oci_command *o, struct failure *f)
 	bool json = o->format && strcmp(o->format, "json") == 0;
 	if (!d)
 		return fail(f, "list", o->root, errno);
-	append_string(&out, json ? "[" : o->quiet ? ""
-						  : "ID\tPID\tSTATUS\tBUNDLE\t"
-						    "CREATED\tOWNER\n");
+	append_string(&out, json       ? "["
+			    : o->quiet ? ""
+				       : "ID\tPID\tSTATUS\tBUNDLE\t"
+					 "CREATED\tOWNER\n");
 	bool first = true;
 	while ((e = readdir(d))) {
 		struct oci_state st;
@@ -588,8 +593,8 @@ static int oci_list(struct oci_command *o, struct failure *f)
 			append_string(&out, st.id);
 			append_string(&out, "\n");
 		} else {
-			snprintf(line, sizeof(line), "%s\t%d\t%s\t%s\t%s\troot\n",
-				 st.id,
+			snprintf(line, sizeof(line),
+				 "%s\t%d\t%s\t%s\t%s\troot\n", st.id,
 				 strcmp(status, "stopped") ? (int)st.pid : 0,
 				 status, st.bundle, st.created);
 			append_string(&out, line);

@@ -43,8 +43,8 @@ static int action_of(const char *name, unsigned errno_value, uint32_t *out)
 }
 
 static int read_action(const struct json *object, const struct field *parent,
-		       const char *key, const char *errno_key, unsigned fallback,
-		       uint32_t *out, struct failure *f)
+		       const char *key, const char *errno_key,
+		       unsigned fallback, uint32_t *out, struct failure *f)
 {
 	char *name;
 	long long value = fallback;
@@ -57,8 +57,9 @@ static int read_action(const struct json *object, const struct field *parent,
 	}
 	int result = action_of(name, (unsigned)value, out);
 	free(name);
-	return result < 0 ? refuse_field(&field, "unknown or unsupported "
-						 "action",
+	return result < 0 ? refuse_field(&field,
+					 "unknown or unsupported "
+					 "action",
 					 f)
 			  : 0;
 }
@@ -85,8 +86,7 @@ static int parse_architectures(const struct json *seccomp,
 	}
 	/* Calls through another architecture's table are killed (the
 	 * filter's first test): only the native one can be described. */
-	return found ? 0
-		     : refuse_field(&field, "lacks this machine's own", f);
+	return found ? 0 : refuse_field(&field, "lacks this machine's own", f);
 }
 
 static int parse_flags(const struct json *seccomp, const struct field *parent,
@@ -131,9 +131,12 @@ static int parse_condition(const struct json *item, const struct field *field,
 		const char *name;
 		enum seccomp_operator op;
 	} operators[] = {
-	    {"SCMP_CMP_EQ", SECCOMP_EQ},	 {"SCMP_CMP_NE", SECCOMP_NE},
-	    {"SCMP_CMP_LT", SECCOMP_LT},	 {"SCMP_CMP_LE", SECCOMP_LE},
-	    {"SCMP_CMP_GT", SECCOMP_GT},	 {"SCMP_CMP_GE", SECCOMP_GE},
+	    {"SCMP_CMP_EQ", SECCOMP_EQ},
+	    {"SCMP_CMP_NE", SECCOMP_NE},
+	    {"SCMP_CMP_LT", SECCOMP_LT},
+	    {"SCMP_CMP_LE", SECCOMP_LE},
+	    {"SCMP_CMP_GT", SECCOMP_GT},
+	    {"SCMP_CMP_GE", SECCOMP_GE},
 	    {"SCMP_CMP_MASKED_EQ", SECCOMP_MASKED_EQ},
 	};
 	long long index;
@@ -167,7 +170,7 @@ static int parse_condition(const struct json *item, const struct field *field,
 static int parse_entry(const struct json *item, const struct field *field,
 		       struct seccomp_profile *p, struct failure *f)
 {
-	static const char *const known[] = {"names",	"action", "errnoRet",
+	static const char *const known[] = {"names",	"action",  "errnoRet",
 					    "args",	"comment", "includes",
 					    "excludes", NULL};
 	struct seccomp_rule rule = {0};
@@ -214,8 +217,8 @@ int parse_seccomp(const struct json *seccomp, const struct field *field,
 		  struct container_spec *s, struct failure *f)
 {
 	static const char *const known[] = {
-	    "defaultAction", "defaultErrnoRet", "architectures", "flags",
-	    "listenerPath",  "listenerMetadata", "syscalls",     NULL};
+	    "defaultAction", "defaultErrnoRet",	 "architectures", "flags",
+	    "listenerPath",  "listenerMetadata", "syscalls",	  NULL};
 	struct seccomp_profile *p = calloc(1, sizeof(*p));
 	const struct json *syscalls;
 	struct field syscalls_field = field_of(field, "syscalls");
@@ -240,8 +243,9 @@ int parse_seccomp(const struct json *seccomp, const struct field *field,
 	bool listening = listener_path && listener_path[0];
 	free(listener_path);
 	if (listening)
-		return refuse_field(&listener, "seccomp notification is not "
-					       "supported by container-fs",
+		return refuse_field(&listener,
+				    "seccomp notification is not "
+				    "supported by container-fs",
 				    f);
 	for (size_t i = 0; syscalls && i < syscalls->count; i++) {
 		struct field at = element_of(&syscalls_field, i);

@@ -99,8 +99,8 @@ int open_container_directory(int root_fd, const char *id, bool lock,
 
 void remove_container_directory(int root_fd, const char *id)
 {
-	int fd = openat(root_fd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
-					 O_NOFOLLOW);
+	int fd = openat(root_fd, id,
+			O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd >= 0) {
 		DIR *d = fdopendir(fd);
 		struct dirent *e;
@@ -138,9 +138,9 @@ int write_file_whole(int dir_fd, const char *name, const char *text,
 	char temporary[300];
 	snprintf(temporary, sizeof(temporary), ".%.200s.%d", name,
 		 (int)getpid());
-	int fd = openat(dir_fd, temporary,
-			O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-			mode);
+	int fd =
+	    openat(dir_fd, temporary,
+		   O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0)
 		return fail(f, "state", name, errno);
 	int result = write_all(fd, text, length);
@@ -192,8 +192,8 @@ int write_state(int dir_fd, const struct oci_state *st, struct failure *f)
 	    append_string(&out, ",\"annotations\":") < 0 ||
 	    append_annotations(&out, st->annotations, st->annotation_count) <
 		0 ||
-	    append_string(&out, st->creating ? ",\"creating\":true}\n" : "}\n") <
-		0;
+	    append_string(&out,
+			  st->creating ? ",\"creating\":true}\n" : "}\n") < 0;
 	int result = failed ? fail(f, "state", "state.json", ENOMEM)
 			    : write_file_whole(dir_fd, "state.json", out.data,
 					       out.length, 0600, f);
@@ -201,8 +201,7 @@ int write_state(int dir_fd, const struct oci_state *st, struct failure *f)
 	return result;
 }
 
-static int read_whole(int dir_fd, const char *name, char **text,
-		      size_t *length)
+static int read_whole(int dir_fd, const char *name, char **text, size_t *length)
 {
 	int fd = openat(dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	struct stat st;
@@ -246,8 +245,8 @@ int read_state(int dir_fd, struct oci_state *st, struct failure *f)
 	const struct json *annotations = json_member(&root, "annotations");
 	if (result < 0 || !id || !bundle || !rootfs || !created ||
 	    !json_integer(json_member(&root, "pid"), 0, 4194304, &pid) ||
-	    !json_integer(json_member(&root, "startTime"), 0, 9223372036854775807LL,
-			  &start) ||
+	    !json_integer(json_member(&root, "startTime"), 0,
+			  9223372036854775807LL, &start) ||
 	    !annotations || annotations->type != JSON_OBJECT ||
 	    strlen(id) > MAX_ID_LENGTH) {
 		free_json(&root);
@@ -344,21 +343,21 @@ int append_state_json(struct string *out, const struct oci_state *st,
 		 strcmp(status, "stopped") == 0 ? 0 : (int)st->pid);
 	return append_string(out, "{\"ociVersion\":\"" OCI_VERSION
 				  "\",\"id\":") < 0 ||
-			   append_json_string(out, st->id) < 0 ||
-			   append_string(out, number) < 0 ||
-			   append_string(out, ",\"status\":") < 0 ||
-			   append_json_string(out, status) < 0 ||
-			   append_string(out, ",\"bundle\":") < 0 ||
-			   append_json_string(out, st->bundle) < 0 ||
-			   append_string(out, ",\"rootfs\":") < 0 ||
-			   append_json_string(out, st->rootfs) < 0 ||
-			   append_string(out, ",\"created\":") < 0 ||
-			   append_json_string(out, st->created) < 0 ||
-			   append_string(out, ",\"owner\":\"\",\"annotations\":") <
-			       0 ||
-			   append_annotations(out, st->annotations,
-					      st->annotation_count) < 0 ||
-			   append_string(out, "}") < 0
+		       append_json_string(out, st->id) < 0 ||
+		       append_string(out, number) < 0 ||
+		       append_string(out, ",\"status\":") < 0 ||
+		       append_json_string(out, status) < 0 ||
+		       append_string(out, ",\"bundle\":") < 0 ||
+		       append_json_string(out, st->bundle) < 0 ||
+		       append_string(out, ",\"rootfs\":") < 0 ||
+		       append_json_string(out, st->rootfs) < 0 ||
+		       append_string(out, ",\"created\":") < 0 ||
+		       append_json_string(out, st->created) < 0 ||
+		       append_string(out, ",\"owner\":\"\",\"annotations\":") <
+			   0 ||
+		       append_annotations(out, st->annotations,
+					  st->annotation_count) < 0 ||
+		       append_string(out, "}") < 0
 		   ? -1
 		   : 0;
 }

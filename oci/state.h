@@ -18,12 +18,12 @@
 /* What state.json records. */
 struct oci_state {
 	char id[MAX_ID_LENGTH + 1];
-	pid_t pid;			/* 0 while creating */
-	unsigned long long start_time;	/* the pid's, in clock ticks after
-					   boot: a pid reused is not it */
+	pid_t pid;		       /* 0 while creating */
+	unsigned long long start_time; /* the pid's, in clock ticks after
+					  boot: a pid reused is not it */
 	char *bundle, *rootfs;
-	char created[40];		/* RFC 3339, UTC */
-	char **annotations;		/* key, value, ... */
+	char created[40];   /* RFC 3339, UTC */
+	char **annotations; /* key, value, ... */
 	size_t annotation_count;
 	bool creating;
 };

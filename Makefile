@@ -153,7 +153,7 @@ fuzz: build/fuzz/fuzz
 		-artifact_prefix=build/fuzz/ build/fuzz/corpus tests/fuzz-corpus
 
 # Launch latency against bubblewrap, crun, runc; layers; load; memory.
-bench: container-fs build/rootfs
+bench: container-fs container-fs-oci build/rootfs
 	bench/run
 
 # The OCI conformance suite (opencontainers/runtime-tools' validation)

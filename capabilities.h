@@ -31,7 +31,7 @@ const char *capability_name(int cap);
 
 /* Limits the bounding set to keep->bounding (what any later exec can
  * gain), and removes from every set of keep what the bounding set did
- * not have (with exact, a warning names each, as asked for). Needs
+ * not have, or (exact) refuses to: -1 naming the first one. Needs
  * CAP_SETPCAP. */
 int limit_bounding_set(struct capability_sets *keep, bool exact,
 		       struct failure *f);

@@ -29,6 +29,36 @@ static bool unified_hierarchy(void)
 	       fs.f_type == CGROUP2_SUPER_MAGIC;
 }
 
+/* The controllers the unified hierarchy has ("cpu io memory pids"), or
+ * "" when /sys/fs/cgroup is none (a v1 or hybrid tree), into out. */
+static void root_controllers(char *out, size_t size)
+{
+	out[0] = '\0';
+	if (!unified_hierarchy())
+		return;
+	int fd = open(CGROUP_ROOT "/cgroup.controllers", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	ssize_t n = read(fd, out, size - 1);
+	close(fd);
+	out[n > 0 ? n : 0] = '\0';
+}
+
+/* Whether controllers (space separated) has the one file belongs to
+ * ("pids" for "pids.max"). */
+static bool has_controller(const char *controllers, const char *file)
+{
+	size_t length = strcspn(file, ".");
+	for (const char *p = controllers; *p;) {
+		size_t n = strcspn(p, " \n");
+		if (n == length && strncmp(p, file, n) == 0)
+			return true;
+		p += n;
+		p += strspn(p, " \n");
+	}
+	return false;
+}
+
 int cgroup_directory(const struct container_spec *s, char *path, size_t size)
 {
 	if (!needs_cgroup(s) || !unified_hierarchy())
@@ -101,21 +131,29 @@ static int make_cgroup(char *path, struct failure *f)
 
 int join_cgroup(const struct container_spec *s, pid_t pid, struct failure *f)
 {
-	char path[4096], number[32];
+	char path[4096], number[32], controllers[512];
 	if (!needs_cgroup(s))
 		return 0;
-	if (cgroup_directory(s, path, sizeof(path)) < 0) {
+	root_controllers(controllers, sizeof(controllers));
+	if (!controllers[0] || cgroup_directory(s, path, sizeof(path)) < 0) {
 		warn("cgroup v2 is not usable here (" CGROUP_ROOT
-		     " is no unified hierarchy): linux.resources and "
-		     "cgroupsPath are not applied");
+		     " is no unified hierarchy with controllers): "
+		     "linux.resources and cgroupsPath are not applied");
 		return 0;
 	}
 	if (make_cgroup(path, f) < 0)
 		return -1;
-	for (size_t i = 0; i < s->cgroup_setting_count; i++)
-		if (write_file(path, s->cgroup_settings[i].file,
-			       s->cgroup_settings[i].value, f) < 0)
+	for (size_t i = 0; i < s->cgroup_setting_count; i++) {
+		const struct cgroup_setting *c = &s->cgroup_settings[i];
+		if (!has_controller(controllers, c->file)) {
+			warn("cgroup: %s not applied: this host's cgroup v2 "
+			     "has no such controller",
+			     c->file);
+			continue;
+		}
+		if (write_file(path, c->file, c->value, f) < 0)
 			return -1;
+	}
 	snprintf(number, sizeof(number), "%d", (int)pid);
 	return write_file(path, "cgroup.procs", number, f);
 }

@@ -201,11 +201,11 @@ struct container_spec {
 	/* Privileges: security defaults and what relaxes them. */
 	struct capability_sets capabilities; /* what COMMAND keeps */
 	/* The sets are exact (a bundle's): any user has them, and one this
-	 * runtime cannot grant is left out with a warning (as runc does: a
-	 * privileged container still starts where root lacks one). Else
-	 * (the command line) only root has capabilities, as with Docker,
-	 * and those the runtime lacks are left out (--cap-add ALL means
-	 * all it has). */
+	 * runtime cannot grant is an error, as with runc (engines ask only
+	 * for what they have: podman's --privileged gives all of its own).
+	 * Else (the command line) only root has capabilities, as with
+	 * Docker, and those the runtime lacks are left out (--cap-add ALL
+	 * means all it has). */
 	bool exact_capabilities;
 	bool allow_new_privs;	 /* no PR_SET_NO_NEW_PRIVS */
 	bool seccomp_unconfined; /* no system call filter */

@@ -89,7 +89,7 @@ SANITIZE_DIR := build/sanitize
 SANITIZE_OBJECTS := $(addprefix $(SANITIZE_DIR)/,$(OBJECTS))
 
 $(SANITIZE_DIR)/%.o: %.c $(HEADERS) Makefile
-	@mkdir -p $(SANITIZE_DIR)
+	@mkdir -p $(dir $@)
 	$(SANITIZE_CC) $(CPPFLAGS) -std=gnu11 $(filter-out -Werror,$(WARNINGS)) \
 		$(SANITIZE_FLAGS) -c -o $@ $<
 
@@ -101,6 +101,7 @@ $(SANITIZE_DIR)/unit.o $(SANITIZE_DIR)/unit_seccomp.o $(SANITIZE_DIR)/unit_oci.o
 
 $(SANITIZE_DIR)/container-fs: $(SANITIZE_DIR)/container-fs.o $(SANITIZE_OBJECTS)
 	$(SANITIZE_CC) $(SANITIZE_FLAGS) -o $@ $^
+	ln -f $@ $(SANITIZE_DIR)/container-fs-oci
 
 $(SANITIZE_DIR)/unit: $(addprefix $(SANITIZE_DIR)/,$(notdir $(UNIT_SOURCES:.c=.o))) \
 		$(SANITIZE_OBJECTS)

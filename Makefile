@@ -11,10 +11,11 @@ CPPFLAGS += -D_GNU_SOURCE -DVERSION='"$(VERSION)"' -iquote .
 ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS)
 
 SOURCES := apparmor.c capabilities.c cgroups.c cli.c container.c devices.c \
-           environment.c hooks.c identity.c init.c janitor.c json.c kernelfs.c \
-           layers.c process_limits.c masks.c mounts.c namespaces.c network.c overlay.c \
-           overlay_legacy.c process.c seccomp.c seccomp_bpf.c seccomp_names.c \
-           spec.c terminal.c userns.c utils.c writedir.c \
+           environment.c hooks.c idmap.c identity.c init.c janitor.c json.c \
+           kernelfs.c layers.c masks.c mounts.c namespaces.c network.c \
+           overlay.c overlay_legacy.c process.c process_limits.c remove.c \
+           seccomp.c seccomp_bpf.c seccomp_names.c spec.c subids.c \
+           terminal.c userns.c utils.c writedir.c \
            oci/bundle.c oci/bundle_linux.c oci/bundle_mounts.c \
            oci/bundle_resources.c oci/commands.c oci/exec.c oci/features.c \
            oci/fields.c oci/log.c oci/runtime.c oci/seccomp_profile.c oci/state.c

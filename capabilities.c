@@ -168,3 +168,13 @@ int set_capabilities(const struct capability_sets *keep, struct failure *f)
 			return fail(f, "capabilities", "raise ambient", errno);
 	return 0;
 }
+
+bool has_capability(int cap)
+{
+	struct __user_cap_header_struct header = {
+	    .version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct data[2];
+	if (cap < 0 || cap >= 64 || syscall(SYS_capget, &header, data) < 0)
+		return false;
+	return data[cap / 32].effective & (1U << (cap % 32));
+}

@@ -2,6 +2,7 @@
 #ifndef CONTAINER_FS_CAPABILITIES_H
 #define CONTAINER_FS_CAPABILITIES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "utils.h"
@@ -39,5 +40,9 @@ int limit_bounding_set(struct capability_sets *keep, bool exact,
 /* Leaves the process exactly keep's permitted, effective, inheritable
  * and ambient sets, so COMMAND gets them and nothing more. */
 int set_capabilities(const struct capability_sets *keep, struct failure *f);
+
+/* Whether this process has capability cap (CAP_SYS_ADMIN, ...) in its
+ * effective set, in its own user namespace. */
+bool has_capability(int cap);
 
 #endif

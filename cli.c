@@ -18,6 +18,7 @@ const char usage_text[] =
     "Usage: container-fs [OPTIONS] LAYER... WRITEDIR -- COMMAND [ARG...]\n"
     "       container-fs [OPTIONS] --rm|--read-only LAYER... -- COMMAND "
     "[ARG...]\n"
+    "       container-fs rm WRITEDIR...\n"
     "Run COMMAND in a container whose root is an overlay of LAYERs.\n"
     "\n"
     "LAYERs are read-only and stack bottom to top: a file in a later\n"
@@ -52,6 +53,8 @@ const char usage_text[] =
     "  --userns         run in a user namespace even as root (always\n"
     "                   without root)\n"
     "  --no-userns      never use a user namespace (needs root)\n"
+    "  --single-id      without root: map only your own id (root\n"
+    "                   inside), not your subordinate ranges\n"
     "\n"
     "Security (defaults as Docker's; see SECURITY.md):\n"
     "  --cap-add CAP    keep capability CAP too (e.g. NET_ADMIN, or ALL)\n"
@@ -84,6 +87,7 @@ enum {
 	OPTION_PRIVILEGED,
 	OPTION_USERNS,
 	OPTION_NO_USERNS,
+	OPTION_SINGLE_ID,
 	OPTION_TMPFS,
 	OPTION_RM,
 	OPTION_READ_ONLY,
@@ -123,6 +127,7 @@ static const struct option long_options[] = {
     {"privileged", no_argument, NULL, OPTION_PRIVILEGED},
     {"userns", no_argument, NULL, OPTION_USERNS},
     {"no-userns", no_argument, NULL, OPTION_NO_USERNS},
+    {"single-id", no_argument, NULL, OPTION_SINGLE_ID},
     {NULL, 0, NULL, 0},
 };
 
@@ -140,6 +145,14 @@ static int refuse_value(struct failure *f, const char *option,
 	snprintf(detail, sizeof(detail), "%.100s '%.200s': %.400s", option,
 		 value, problem);
 	return usage_error(f, detail);
+}
+
+/* Sets a string field of the description to a copy of value. */
+static int set_field(char **field, const char *value, struct failure *f)
+{
+	free(*field);
+	*field = strdup(value);
+	return *field ? 0 : fail(f, "arguments", "allocate", ENOMEM);
 }
 
 /* What getopt gathers; the environment is applied once all is read,
@@ -185,19 +198,13 @@ static int parse_option(int option, char **argv, struct container_spec *s,
 			return refuse_value(f, "--workdir", optarg,
 					    "not an absolute path without "
 					    "'.' or '..'");
-		free(s->cwd);
-		return (s->cwd = strdup(optarg))
-			   ? 0
-			   : fail(f, "arguments", "", ENOMEM);
+		return set_field(&s->cwd, optarg, f);
 	case 'u':
 		if (!optarg[0] || optarg[0] == ':' ||
 		    optarg[strlen(optarg) - 1] == ':')
 			return refuse_value(f, "--user", optarg,
 					    "expected USER or USER:GROUP");
-		free(s->user);
-		return (s->user = strdup(optarg))
-			   ? 0
-			   : fail(f, "arguments", "", ENOMEM);
+		return set_field(&s->user, optarg, f);
 	case OPTION_GROUP_ADD:
 		if (!optarg[0])
 			return refuse_value(f, "--group-add", optarg,
@@ -209,10 +216,7 @@ static int parse_option(int option, char **argv, struct container_spec *s,
 					    "not a valid hostname (letters, "
 					    "digits, '-' and '.', at most 64 "
 					    "bytes)");
-		free(s->hostname);
-		return (s->hostname = strdup(optarg))
-			   ? 0
-			   : fail(f, "arguments", "", ENOMEM);
+		return set_field(&s->hostname, optarg, f);
 	case OPTION_NETWORK:
 		if (strcmp(optarg, "host") == 0)
 			s->network = NETWORK_HOST;
@@ -225,10 +229,7 @@ static int parse_option(int option, char **argv, struct container_spec *s,
 	case OPTION_OVERLAY_WORKDIR:
 		if (!optarg[0])
 			return usage_error(f, "--overlay-workdir: empty path");
-		free(s->overlay_workdir);
-		return (s->overlay_workdir = strdup(optarg))
-			   ? 0
-			   : fail(f, "arguments", "", ENOMEM);
+		return set_field(&s->overlay_workdir, optarg, f);
 	case OPTION_LEGACY_MOUNT:
 		s->legacy_mount = true;
 		return 0;
@@ -267,6 +268,9 @@ static int parse_option(int option, char **argv, struct container_spec *s,
 		return 0;
 	case OPTION_NO_USERNS:
 		s->userns = USERNS_OFF;
+		return 0;
+	case OPTION_SINGLE_ID:
+		s->single_id = true;
 		return 0;
 	case OPTION_PRIVILEGED:
 		add_capabilities(s, all_capabilities());
@@ -378,6 +382,17 @@ static void free_gathered(struct gathered *g)
 	free(g->env_options);
 }
 
+/* A word that looks like an option where a directory goes. */
+static int refuse_option_word(const char *word, const char *where,
+			      struct failure *f)
+{
+	char detail[256];
+	snprintf(detail, sizeof(detail), "'%.120s': %.100s", word, where);
+	fail(f, "arguments", detail, 0);
+	return add_hint(f, "a directory really named so is given as ./%.200s",
+			word);
+}
+
 /* The directories before "--", and COMMAND after it. */
 static int parse_positional(int argc, char **argv, int split,
 			    struct container_spec *s, struct failure *f)
@@ -399,18 +414,10 @@ static int parse_positional(int argc, char **argv, int split,
 			return usage_error(f, "empty directory path");
 		/* Taken as a directory it would be made as WRITEDIR, and the
 		 * option meant would silently not apply. */
-		if (argv[i][0] == '-') {
-			char detail[256];
-			snprintf(detail, sizeof(detail),
-				 "'%.200s': options go before the first "
-				 "directory",
-				 argv[i]);
-			fail(f, "arguments", detail, 0);
-			return add_hint(f,
-					"a directory really named so is "
-					"given as ./%.200s",
-					argv[i]);
-		}
+		if (argv[i][0] == '-')
+			return refuse_option_word(
+			    argv[i], "options go before the first directory",
+			    f);
 	}
 	size_t count = 0;
 	for (int i = optind; i < split - (has_writedir ? 1 : 0); i++)
@@ -426,18 +433,55 @@ static int parse_positional(int argc, char **argv, int split,
 	return 0;
 }
 
-int parse_command_line(int argc, char **argv, enum action *action,
-		       struct container_spec *s, struct failure *f)
+/* "rm WRITEDIR...": no options, at least one WRITEDIR. */
+static int parse_rm(int argc, char **argv, struct command_line *cl,
+		    struct failure *f)
+{
+	cl->action = ACTION_RM;
+	cl->operands = argv + 2;
+	cl->operand_count = argc - 2;
+	if (cl->operand_count < 1)
+		return usage_error(f, "rm needs at least one WRITEDIR");
+	for (int i = 0; i < cl->operand_count; i++) {
+		if (cl->operands[i][0] == '\0')
+			return usage_error(f, "empty directory path");
+		if (cl->operands[i][0] == '-')
+			return refuse_option_word(cl->operands[i],
+						  "rm takes no options", f);
+	}
+	return 0;
+}
+
+/* Verbs: a command line without "--" whose first word names one (with
+ * "--" the same word is a LAYER). */
+static const struct verb {
+	const char *name;
+	int (*parse)(int argc, char **argv, struct command_line *cl,
+		     struct failure *f);
+} verbs[] = {
+    {"rm", parse_rm},
+};
+
+int parse_command_line(int argc, char **argv, struct command_line *cl,
+		       struct failure *f)
 {
 	struct gathered g = {.read_only_tmpfs = true};
-	*action = ACTION_RUN;
+	struct container_spec *s = &cl->spec;
+	cl->action = ACTION_RUN;
+	cl->operands = NULL;
+	cl->operand_count = 0;
 	if (init_spec(s, f) < 0)
 		return -1;
 	int split = 1;
 	while (split < argc && strcmp(argv[split], "--") != 0)
 		split++;
-	int result = parse_options(split, argv, action, s, &g, f);
-	if (result == 0 && *action == ACTION_RUN)
+	for (size_t i = 0;
+	     split == argc && argc > 1 && i < sizeof(verbs) / sizeof(*verbs);
+	     i++)
+		if (strcmp(argv[1], verbs[i].name) == 0)
+			return verbs[i].parse(argc, argv, cl, f);
+	int result = parse_options(split, argv, &cl->action, s, &g, f);
+	if (result == 0 && cl->action == ACTION_RUN)
 		result =
 		    apply_writable_layer(s, &g, f) < 0 ||
 			    parse_positional(argc, argv, split, s, f) < 0 ||

@@ -30,6 +30,7 @@
 #include "container.h"
 #include "janitor.h"
 #include "oci/runtime.h"
+#include "remove.h"
 #include "utils.h"
 
 #ifndef VERSION
@@ -77,15 +78,19 @@ static void check_standard_fds(struct terminal *t)
 static __attribute__((noinline)) int container_fs(struct container *c, int argc,
 						  char **argv)
 {
+	static struct command_line cl;
 	struct failure f;
-	enum action action;
 	int status = EXIT_SETUP_FAILED;
-	if (parse_command_line(argc, argv, &action, &c->spec, &f) < 0)
+	if (parse_command_line(argc, argv, &cl, &f) < 0)
 		print_failure(&f);
-	else if (action == ACTION_RUN)
+	else if (cl.action == ACTION_RUN) {
+		c->spec = cl.spec;
+		cl.spec = (struct container_spec){0};
 		status = run_container(c);
-	else if (fputs(action == ACTION_HELP ? usage_text
-					     : "container-fs " VERSION "\n",
+	} else if (cl.action == ACTION_RM)
+		status = remove_writedirs(cl.operands, cl.operand_count);
+	else if (fputs(cl.action == ACTION_HELP ? usage_text
+						: "container-fs " VERSION "\n",
 		       stdout) >= 0 &&
 		 fflush(stdout) == 0)
 		status = 0;
@@ -93,6 +98,7 @@ static __attribute__((noinline)) int container_fs(struct container *c, int argc,
 		fail(&f, "write", "stdout", errno);
 		print_failure(&f);
 	}
+	free_spec(&cl.spec);
 	release_container(c);
 	return status;
 }

@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/capability.h>
 #include <linux/close_range.h>
 #include <sched.h>
@@ -37,6 +38,7 @@
 #include "environment.h"
 #include "hooks.h"
 #include "identity.h"
+#include "idmap.h"
 #include "init.h"
 #include "janitor.h"
 #include "kernelfs.h"
@@ -50,6 +52,7 @@
 #include "process_limits.h"
 #include "seccomp.h"
 #include "spec.h"
+#include "subids.h"
 #include "terminal.h"
 #include "userns.h"
 #include "utils.h"
@@ -122,9 +125,22 @@ static int find_host_pid(struct container *c, struct failure *f)
 	return 0;
 }
 
+/* Root's user namespace maps its block (or a bundle's maps), not host
+ * root, whom we still are: without this we would be nobody inside (and
+ * make no file). The host's supplementary groups go too: unmapped, they
+ * would still grant their access on the host's files we see (/sys,
+ * /dev). */
+static int become_namespace_root(struct failure *f)
+{
+	if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 ||
+	    setresuid(0, 0, 0) < 0)
+		return fail(f, "user namespace", "become its root", errno);
+	return 0;
+}
+
 /* The parent has things to do before we go on (our id maps, our
  * cgroup): it sends one byte when done, or closes the pipe. */
-static int wait_for_parent(struct container *c)
+static int wait_for_parent(struct container *c, struct failure *f)
 {
 	if (!c->parent_steps)
 		return 0;
@@ -134,16 +150,10 @@ static int wait_for_parent(struct container *c)
 		;
 	if (n != 1)
 		_exit(EXIT_SETUP_FAILED); /* the parent reports why */
-	/* In a new user namespace we are still who we were outside, which
-	 * its maps may not name (a bundle's may map only other ids): become
-	 * its root, who owns what we make from here on. */
-	if (c->userns && !c->became_root) {
-		c->became_root = true;
-		if ((setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) &&
-		    errno != EINVAL)
-			_exit(EXIT_SETUP_FAILED);
-	}
-	return 0;
+	if (!c->userns || !c->root || c->became_root)
+		return 0;
+	c->became_root = true;
+	return become_namespace_root(f);
 }
 
 /* Mount propagation is shared on systemd hosts: without this every mount
@@ -189,20 +199,21 @@ static int mount_root_in_place(struct container *c, struct failure *f)
 static int mount_root(struct container *c, struct failure *f)
 {
 	int result;
-	bool legacy = c->spec.legacy_mount;
+	bool here = c->userns && !c->root && !c->spec.legacy_mount;
 	if (c->spec.writable == WRITABLE_IN_PLACE)
 		result = mount_root_in_place(c, f);
 	else {
-		if (c->userns && !legacy)
+		if (here)
 			c->overlay_fd =
 			    create_overlay_here(&c->layers, writedir_of(c), f);
 		if (c->overlay_fd >= 0)
 			result = attach_overlay(c->overlay_fd, f);
-		else if (c->overlay_fd == -1 && c->userns && !legacy)
+		else if (c->overlay_fd == -1 && here)
 			result = -1;
 		else
-			result = mount_overlay_legacy(
-			    &c->layers, writedir_of(c), c->userns, f);
+			result =
+			    mount_overlay_legacy(&c->layers, writedir_of(c),
+						 c->userns && !c->root, f);
 	}
 	if (result < 0)
 		return -1;
@@ -275,7 +286,7 @@ static int run_create_hooks(struct container *c, struct failure *f)
 		struct report r = {.kind = REPORT_HOOKS};
 		if (write_all(c->report_fd, &r, sizeof(r)) < 0)
 			_exit(EXIT_SETUP_FAILED);
-		wait_for_parent(c);
+		wait_for_parent(c, f);
 	}
 	return run_hooks(s, HOOK_CREATE_CONTAINER, c->host_pid, "creating",
 			 false, f);
@@ -473,7 +484,7 @@ static int setup_container(struct container *c, struct failure *f)
 {
 	if (die_with_parent(c, f) < 0 || leave_caller_session(f) < 0 ||
 	    find_host_pid(c, f) < 0 || join_namespaces(&c->spec, f) < 0 ||
-	    wait_for_parent(c) < 0 || set_sysctls(&c->spec, f) < 0 ||
+	    wait_for_parent(c, f) < 0 || set_sysctls(&c->spec, f) < 0 ||
 	    make_mounts_private(c, f) < 0 || mount_root(c, f) < 0 ||
 	    mount_all(c, f) < 0 ||
 	    create_terminal(&c->terminal, c->root_fd, f) < 0 ||
@@ -594,14 +605,21 @@ int read_report_from(int fd, struct report *r)
 	return got == sizeof(*r) ? 1 : got == 0 ? 0 : -1;
 }
 
-/* Before the child goes on: its id maps, its cgroup. */
+/* Before the child goes on: its id maps (a bundle's, or the ones
+ * choose_userns planned), its cgroup. -2 as write_id_maps says. */
 static int do_parent_steps(struct container *c, struct failure *f)
 {
 	const struct container_spec *s = &c->spec;
-	if (c->userns && (s->uid_mapping_count || s->gid_mapping_count
-			      ? write_given_maps(c->pid, s, f)
-			      : write_id_maps(c->pid, f)) < 0)
-		return -1;
+	if (c->userns && (s->uid_mapping_count || s->gid_mapping_count)) {
+		if (write_given_maps(c->pid, s, f) < 0)
+			return -1;
+	} else if (c->userns) {
+		int result = write_id_maps(c->pid, &c->maps, f);
+		if (result < 0)
+			return result;
+		if (c->maps.kind == IDS_SINGLE && c->maps.ranges_unused)
+			note_single_id();
+	}
 	return join_cgroup(s, c->pid, f);
 }
 
@@ -635,7 +653,11 @@ static int follow_reports(struct container *c, struct failure *f)
 	}
 }
 
-int start_container(struct container *c, struct failure *f)
+/* Starts the container, does the parent's steps and follows its reports.
+ * -2 when the helpers could not map subordinate ids into its user
+ * namespace (maps.fallback): the child is gone, and a retry may map
+ * less. */
+static int start_mapped_container(struct container *c, struct failure *f)
 {
 	struct stack stack;
 	const struct container_spec *s = &c->spec;
@@ -686,6 +708,21 @@ int start_container(struct container *c, struct failure *f)
 		waitpid(c->pid, NULL, 0);
 		c->pid = -1;
 	}
+	if (result == -2) {
+		close(c->report_pipe[0]);
+		c->report_pipe[0] = -1;
+	}
+	return result;
+}
+
+/* Inside another user namespace newuidmap may be unable to map the
+ * subordinate ids (it is no longer privileged there): the container
+ * then runs with our own id alone (--single-id), and a note says so. */
+int start_container(struct container *c, struct failure *f)
+{
+	int result;
+	while ((result = start_mapped_container(c, f)) == -2)
+		fall_back_to_single_id(&c->maps);
 	return result;
 }
 
@@ -727,39 +764,105 @@ int wait_container(struct container *c)
 				   : WEXITSTATUS(status);
 }
 
-/* Without root, a user namespace is the only way; with root, only on
- * request (--userns, or a bundle's user namespace). */
+/* Without root (or as root of a user namespace other than the host's),
+ * a user namespace is the only way; with root, only on request
+ * (--userns, or a bundle's user namespace), or for a WRITEDIR an
+ * earlier --userns used (see choose_id_range). */
 static int choose_userns(struct container *c, struct failure *f)
 {
-	bool root = geteuid() == 0;
-	if (c->spec.userns == USERNS_OFF && !root) {
+	struct container_spec *s = &c->spec;
+	c->root = is_host_root();
+	if (s->userns == USERNS_OFF && !c->root) {
 		fail(f, "arguments", "--no-userns needs root", EPERM);
-		return add_hint(f, "run with sudo, or without --no-userns");
+		return add_hint(f, "run with sudo, outside any user namespace, "
+				   "or without --no-userns");
 	}
-	c->userns = c->spec.userns == USERNS_ON ||
-		    (c->spec.userns == USERNS_AUTO && !root);
-	return c->userns ? check_userns_kernel(f) : 0;
+	if (s->single_id && c->root) {
+		fail(f, "arguments", "--single-id is for runs without root", 0);
+		return add_hint(f, "as root, --userns maps the container to a "
+				   "block of unprivileged ids of its own");
+	}
+	c->userns =
+	    s->userns == USERNS_ON || (s->userns == USERNS_AUTO && !c->root);
+	if (c->userns && check_userns_kernel(f) < 0)
+		return -1;
+	return c->userns && !c->root ? plan_id_maps(&c->maps, s->single_id, f)
+				     : 0;
 }
-
+/* Root's user namespace maps the container to a block of unprivileged
+ * ids: the one WRITEDIR's record names (everything the container wrote
+ * is theirs), or a new one for --userns. A WRITEDIR with a block runs in
+ * it even without --userns: its files mean nothing to the host's root.
+ * Without WRITEDIR (--rm, --read-only) --userns picks a block for this
+ * run alone. A bundle gives its maps itself. */
+static int choose_id_range(struct container *c, struct failure *f)
+{
+	struct writedir *w = &c->writedir;
+	if (!c->root || c->spec.uid_mapping_count)
+		return 0;
+	if (c->spec.writable != WRITABLE_WRITEDIR) {
+		if (!c->userns)
+			return 0;
+		struct id_range range;
+		if (choose_root_range(&range, f) < 0)
+			return -1;
+		plan_range_maps(&c->maps, &range);
+		return 0;
+	}
+	if (choose_writedir_range(w, c->userns, c->spec.userns == USERNS_OFF,
+				  f) < 0)
+		return -1;
+	if (!w->has_range)
+		return 0;
+	if (!c->userns && check_userns_kernel(f) < 0)
+		return -1;
+	c->userns = true;
+	plan_range_maps(&c->maps, &w->range);
+	return 0;
+}
+/* Root builds the overlay itself (through idmapped layers for its user
+ * namespace); without root only the child, in its own user namespace,
+ * may mount: it builds the overlay there. */
+static int build_overlay_as_root(struct container *c, struct failure *f)
+{
+	const struct writedir *w = writedir_of(c);
+	if (c->root && c->userns) {
+		c->overlay_fd = create_idmapped_overlay(
+		    &c->layers, w, &c->maps, c->spec.legacy_mount, f);
+		/* A tmpfs "/" of --rm is made by root: the container's root
+		 * is its block's first id. */
+		if (c->overlay_fd >= 0 && !w &&
+		    fchownat(c->overlay_fd, "", (uid_t)c->maps.uid_start,
+			     (gid_t)c->maps.gid_start, AT_EMPTY_PATH) < 0)
+			return fail(f, "mount overlay", "tmpfs", errno);
+	} else if (c->root && !c->spec.legacy_mount)
+		c->overlay_fd = create_overlay(&c->layers, w, f);
+	else
+		return 0; /* mount(2) or without root: in the child */
+	return c->overlay_fd == -1 ? -1 : 0;
+}
 /* WRITEDIR: opened, checked against the layers, locked, and given the
  * top layer's mode for the run (see writedir.h). */
 static int prepare_writedir_for_run(struct container *c, struct failure *f)
 {
 	struct writedir *w = &c->writedir;
-	return open_writedir(w, c->spec.writedir, c->spec.overlay_workdir, f) <
-			   0 ||
-		       check_overlaps(&c->layers, w->path, w->work_path, f) <
-			   0 ||
-		       (c->userns &&
-			check_caller_access(&c->layers, w, f) < 0) ||
-		       prepare_writedir(w, f) < 0 || start_janitor(w, f) < 0 ||
-		       lock_writedir(w, c->userns, f) < 0 ||
+	if (open_writedir(w, c->spec.writedir, c->spec.overlay_workdir, f) <
+		0 ||
+	    check_overlaps(&c->layers, w->path, w->work_path, f) < 0 ||
+	    (c->userns && check_caller_access(&c->layers, w, f) < 0) ||
+	    prepare_writedir(w, f) < 0)
+		return -1;
+	/* The janitor too may have to give WRITEDIR back from inside. */
+	if (c->userns && c->maps.kind == IDS_SUBORDINATE)
+		w->maps = &c->maps;
+	return start_janitor(w, f) < 0 ||
+		       lock_writedir(w, c->userns && !c->root, f) < 0 ||
+		       choose_id_range(c, f) < 0 ||
 		       open_writedir_for_run(
 			   w, c->layers.layers[c->layers.count - 1].fd, f) < 0
 		   ? -1
 		   : 0;
 }
-
 /* The root filesystem's parts: the layers, and WRITEDIR or (--rm,
  * --read-only) nothing on the host at all; or a directory in place,
  * opened (and as root cloned) now, so a path swapped later changes
@@ -777,7 +880,10 @@ static int open_root_parts(struct container *c, struct failure *f)
 		return -1;
 	if (c->spec.writable == WRITABLE_WRITEDIR)
 		return prepare_writedir_for_run(c, f);
-	return c->userns ? check_caller_access(&c->layers, NULL, f) : 0;
+	if (choose_id_range(c, f) < 0)
+		return -1;
+	return c->userns && !c->root ? check_caller_access(&c->layers, NULL, f)
+				     : 0;
 }
 
 static bool has_mount(const struct container_spec *s, enum mount_kind kind)
@@ -827,14 +933,10 @@ int prepare_container(struct container *c, struct failure *f)
 	if (choose_userns(c, f) < 0 || open_root_parts(c, f) < 0 ||
 	    open_volume_sources(s, f) < 0 || gather_host_facts(c, f) < 0)
 		return -1;
-	/* Without root only the child, in its own user namespace, may
-	 * mount: it builds the overlay there. */
-	if (s->writable != WRITABLE_IN_PLACE && !s->legacy_mount &&
-	    !c->userns) {
-		c->overlay_fd = create_overlay(&c->layers, writedir_of(c), f);
-		if (c->overlay_fd == -1)
-			return -1;
-	}
+	if (s->writable != WRITABLE_IN_PLACE &&
+	    (build_overlay_as_root(c, f) < 0 ||
+	     (writedir_of(c) && record_writedir(&c->writedir, f) < 0)))
+		return -1;
 	return block_signals(c, f) < 0 ||
 		       open_terminal(&c->terminal, &c->forwarded, f) < 0
 		   ? -1
@@ -856,6 +958,7 @@ void release_container(struct container *c)
 	close_volume_sources(&c->spec);
 	free_etc_files(&c->etc);
 	close_layers(&c->layers);
+	free_id_maps(&c->maps);
 	free_spec(&c->spec);
 }
 

@@ -15,6 +15,7 @@
 #include "network.h"
 #include "spec.h"
 #include "terminal.h"
+#include "userns.h"
 #include "utils.h"
 #include "writedir.h"
 
@@ -54,7 +55,9 @@ struct container {
 	int root_tree_fd;	  /* WRITABLE_IN_PLACE: the root, cloned */
 	int report_pipe[2];	  /* child -> parent: struct report, or EOF */
 	int go_pipe[2];		  /* parent -> child: one byte per step done */
+	bool root;		  /* root on the host (is_host_root) */
 	bool userns;		  /* rootless, or --userns, or a bundle's */
+	struct id_maps maps;	  /* with userns: the ids its namespace maps */
 	bool parent_steps;	  /* the child waits for the parent (go_pipe) */
 	sigset_t forwarded;	  /* signals the parent relays, plus SIGCHLD */
 	sigset_t original_mask;

@@ -224,10 +224,15 @@ int switch_identity(const struct identity *id, struct failure *f)
 {
 	bool root = id->uid == 0 && id->gid == 0;
 	/* Root's own groups, as Docker gives them, where this namespace
-	 * has them; rootless with one id mapped, setgroups is denied. */
-	if (setgroups((size_t)id->group_count, id->groups) < 0 &&
-	    !(root && (errno == EPERM || errno == EINVAL)))
-		goto failed;
+	 * allows; rootless with one id mapped, setgroups is denied (EPERM),
+	 * which matters only when there are groups to set. */
+	bool denied = false;
+	if (setgroups((size_t)id->group_count, id->groups) < 0) {
+		denied = errno == EPERM;
+		if (!(root && (errno == EPERM || errno == EINVAL)) &&
+		    !(denied && id->group_count == 0))
+			goto failed;
+	}
 	if (root)
 		return 0;
 	if (setgid(id->gid) < 0 || setuid(id->uid) < 0)
@@ -237,7 +242,7 @@ failed:
 	fail(f, "user", "", errno);
 	snprintf(f->detail, sizeof(f->detail), "uid %u, gid %u", id->uid,
 		 id->gid);
-	if (errno == EINVAL)
+	if (errno == EINVAL || denied)
 		add_hint(f, "that id does not exist in this user namespace: "
 			    "without root only your own id is mapped, unless "
 			    "/etc/subuid and /etc/subgid give you a range "

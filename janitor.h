@@ -22,8 +22,18 @@ void empty_directory(int fd, int depth);
 void remove_directory(int parent_fd, const char *name,
 		      const struct stat *expected, int depth);
 
+/* Removes everything in the directory open at fd (not the directory
+ * itself), path its name for messages: every entry, however deep (up to
+ * the fds we may open), never through a symlink or into another mount.
+ * Mode-0 directories are opened with chmod. Returns 0, or -1 with f
+ * naming the first entry it could not remove (it goes on with the
+ * rest). Allocates: not for the janitor. */
+int empty_tree(int fd, const char *path, struct failure *f);
+
 /* The end of a run, for container-fs and the janitor alike, holding the
- * lock (lock_fd, flocked): WRITEDIR gets its own mode and owner back,
+ * lock (lock_fd, flocked): WRITEDIR gets its own mode and owner back
+ * (from w->maps's namespace if the container gave "/" to a subordinate
+ * id),
  * with remove_created a WRITEDIR this run created is removed, and last
  * the lock directory. writedir_fd and parent_fd are the caller's fds of
  * WRITEDIR and its parent. */
@@ -35,6 +45,10 @@ void clean_up_writedir(const struct writedir *w, int writedir_fd, int parent_fd,
  * and then for the workdir's lock, so it never touches a workdir
  * another run is using. 0 or -1. */
 int start_janitor(struct writedir *w, struct failure *f);
+
+/* Tells the janitor the lock is ours (the lock directory's inode): it
+ * then cleans up as we would if we die. */
+void tell_janitor_locked(struct writedir *w, unsigned long long lock_ino);
 
 /* Tells the janitor COMMAND runs: a WRITEDIR this run created is kept
  * even if container-fs is killed. */

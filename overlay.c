@@ -322,10 +322,7 @@ int create_overlay_here(const struct layer_stack *s, const struct writedir *w,
 	return result;
 }
 
-/* Opens path again in this mount namespace and checks it is still the
- * directory open at expected_fd (same device and inode): a path swapped
- * since the parent checked it is refused. */
-static int reopen_same(int dir_fd, const char *path, int expected_fd)
+int reopen_directory(int dir_fd, const char *path, int expected_fd)
 {
 	struct stat now, then;
 	int fd = openat(dir_fd, path, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -350,8 +347,8 @@ int *reopen_directories(const struct layer_stack *s, const struct writedir *w,
 	}
 	int n = 0;
 	for (; n < s->count; n++) {
-		fds[n] =
-		    reopen_same(AT_FDCWD, s->layers[n].path, s->layers[n].fd);
+		fds[n] = reopen_directory(AT_FDCWD, s->layers[n].path,
+					  s->layers[n].fd);
 		if (fds[n] < 0) {
 			fail(f, "mount overlay", s->layers[n].path, errno);
 			goto failed;
@@ -359,22 +356,23 @@ int *reopen_directories(const struct layer_stack *s, const struct writedir *w,
 	}
 	if (!w)
 		return fds;
-	fds[n] = reopen_same(AT_FDCWD, w->path, w->fd);
+	fds[n] = reopen_directory(AT_FDCWD, w->path, w->fd);
 	if (fds[n] < 0) {
 		fail(f, "mount overlay", w->path, errno);
 		goto failed;
 	}
 	n++;
 	if (w->work_option) {
-		fds[n] = reopen_same(AT_FDCWD, w->work_path, w->work_fd);
+		fds[n] = reopen_directory(AT_FDCWD, w->work_path, w->work_fd);
 	} else {
 		/* The managed workdir through WRITEDIR's parent: its own path
 		 * can pass PATH_MAX when WRITEDIR's is just below it. */
 		int parent_fd =
 		    openat(fds[n - 1], "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
-		fds[n] = parent_fd < 0
-			     ? -1
-			     : reopen_same(parent_fd, w->lock_name, w->lock_fd);
+		fds[n] =
+		    parent_fd < 0
+			? -1
+			: reopen_directory(parent_fd, w->lock_name, w->lock_fd);
 		if (parent_fd >= 0)
 			close(parent_fd);
 	}

@@ -173,6 +173,7 @@ struct container_spec {
 	char *domainname; /* NULL: unchanged */
 	enum network_mode network;
 	enum userns_mode userns;
+	bool single_id; /* without root: map only the caller's own id */
 	/* CLONE_NEW* flags of the namespaces made: mount, PID, UTS and IPC
 	 * by default, network with NETWORK_NONE, user with userns. */
 	int namespaces;

@@ -279,14 +279,17 @@ static int check_same_mount(struct writedir *w, const struct statx *upper,
 
 /* The lock directory sits next to WRITEDIR and is named for WRITEDIR's
  * inode, so every run on one WRITEDIR, however it was spelled, meets
- * the same one. Names it; lock_writedir makes it. */
-static int name_lock(struct writedir *w, struct failure *f)
+ * the same one (and so does `container-fs rm`). Names it; lock_writedir
+ * makes it. With a work directory to check, also checks it is on
+ * WRITEDIR's mount. */
+static int name_lock(struct writedir *w, bool for_run, struct failure *f)
 {
 	struct statx upper;
 	if (statx(w->fd, "", AT_EMPTY_PATH, STATX_INO | STATX_MNT_ID, &upper) <
 	    0)
 		return fail(f, "writedir", w->path, errno);
-	if (check_same_mount(w, &upper,
+	if (for_run &&
+	    check_same_mount(w, &upper,
 			     w->work_option ? w->work_fd : w->parent_fd, f) < 0)
 		return -1;
 	snprintf(w->lock_name, sizeof(w->lock_name), ".container-fs-work.%llu",
@@ -318,7 +321,7 @@ int prepare_writedir(struct writedir *w, struct failure *f)
 		return -1;
 	if (w->fd < 0 && create_writedir(w, f) < 0)
 		return -1;
-	return name_lock(w, f);
+	return name_lock(w, true, f);
 }
 
 static int refuse_in_use(struct writedir *w, struct failure *f)
@@ -326,7 +329,9 @@ static int refuse_in_use(struct writedir *w, struct failure *f)
 	fail(f, "writedir", w->path, 0);
 	snprintf(f->detail, sizeof(f->detail),
 		 "%s is in use by another container-fs", w->path);
-	return add_hint(f, "give each running container its own WRITEDIR");
+	return add_hint(
+	    f, w->removing ? "stop the container that uses it first"
+			   : "give each running container its own WRITEDIR");
 }
 
 static int refuse_foreign_lock(struct writedir *w, const char *problem,
@@ -366,8 +371,7 @@ static int make_lock(struct writedir *w, struct failure *f)
 		if (fchmod(w->lock_fd, 0700) < 0)
 			goto failed;
 	}
-	__atomic_store_n(&w->lock_ino, (unsigned long long)st.st_ino,
-			 __ATOMIC_RELEASE);
+	tell_janitor_locked(w, (unsigned long long)st.st_ino);
 	return 0;
 failed:
 	fail(f, "workdir", w->lock_name, errno);
@@ -385,6 +389,11 @@ failed:
  * would bring deleted directories back. The first run records its kind;
  * root follows a user.* WRITEDIR (it may use user.* too), and a run
  * without root refuses a root one (it cannot read trusted.*).
+ *
+ * Root's --userns also records the block of host ids its container was
+ * mapped to (the owners of everything it wrote), as
+ * "1 userns=UID:GID:COUNT": the host uid and gid of the container's root,
+ * and how many ids follow. Every later run of that WRITEDIR uses them.
  *
  * The record is an xattr in overlayfs's own namespace of the kind it
  * records: overlayfs hides those from the container and refuses to
@@ -413,6 +422,42 @@ static int read_xattr(int fd, const char *name, char *value, size_t size)
 	return 1;
 }
 
+static void format_record(char *value, size_t size, const struct writedir *w)
+{
+	if (w->has_range)
+		snprintf(value, size, RECORD_VERSION " userns=%lu:%lu:%lu",
+			 w->range.uid, w->range.gid, w->range.count);
+	else
+		snprintf(value, size, RECORD_VERSION);
+}
+
+/* Reads a record's value strictly: "1", or (trusted only) "1 userns="
+ * and a block that leaves out root and the invalid id 4294967295,
+ * exactly as format_record writes it (no sign, space or leading zero
+ * sscanf would let through). 0, or -1 for anything else. */
+static int parse_record(const char *value, bool trusted, struct writedir *w)
+{
+	struct id_range r;
+	char again[64];
+	w->has_range = false;
+	if (strcmp(value, RECORD_VERSION) == 0)
+		return 0;
+	if (!trusted ||
+	    sscanf(value, RECORD_VERSION " userns=%lu:%lu:%lu", &r.uid, &r.gid,
+		   &r.count) != 3 ||
+	    r.count != CONTAINER_IDS || r.uid == 0 || r.gid == 0 ||
+	    r.uid > 0xFFFFFFFFUL - CONTAINER_IDS ||
+	    r.gid > 0xFFFFFFFFUL - CONTAINER_IDS)
+		return -1;
+	w->range = r;
+	w->has_range = true;
+	format_record(again, sizeof(again), w);
+	if (strcmp(again, value) == 0)
+		return 0;
+	w->has_range = false;
+	return -1;
+}
+
 static int refuse_record(struct writedir *w, const char *name,
 			 const char *value, struct failure *f)
 {
@@ -436,8 +481,9 @@ static int refuse_root_writedir(struct writedir *w, struct failure *f)
 static int write_record(struct writedir *w, bool user, struct failure *f)
 {
 	const char *name = user ? RECORD_USER : RECORD_TRUSTED;
-	if (fsetxattr(w->fd, name, RECORD_VERSION, strlen(RECORD_VERSION), 0) <
-	    0)
+	char value[64];
+	format_record(value, sizeof(value), w);
+	if (fsetxattr(w->fd, name, value, strlen(value), 0) < 0)
 		return errno == EOPNOTSUPP && user
 			   ? 0 /* nowhere to keep it (tmpfs before 6.6) */
 			   : fail(f, "writedir", w->path, errno);
@@ -450,11 +496,11 @@ static int write_record(struct writedir *w, bool user, struct failure *f)
 	return 0;
 }
 
-static int choose_overlay_marks(struct writedir *w, bool userns,
-				struct failure *f)
+int read_record(struct writedir *w, bool userns, struct failure *f)
 {
 	char value[64];
 	int found = 0;
+	w->recorded = w->has_record = w->has_range = false;
 	/* Only root outside a user namespace reads trusted.*. */
 	if (!userns &&
 	    (found = read_xattr(w->fd, RECORD_TRUSTED, value, sizeof(value))))
@@ -464,24 +510,80 @@ static int choose_overlay_marks(struct writedir *w, bool userns,
 		w->userxattr = true;
 	if (found < 0)
 		return fail(f, "writedir", w->path, errno);
-	if (found)
-		return strcmp(value, RECORD_VERSION) == 0
+	if (found) {
+		w->recorded = w->has_record = true;
+		return parse_record(value, !w->userxattr, w) == 0
 			   ? 0
 			   : refuse_record(
 				 w, w->userxattr ? RECORD_USER : RECORD_TRUSTED,
 				 value, f);
+	}
 	/* No record yet: the old mark, or this run's kind. */
 	w->userxattr = userns;
 	found = read_xattr(w->fd, OLD_MARKS, value, sizeof(value));
 	if (found < 0)
 		return fail(f, "writedir", w->path, errno);
+	w->recorded = found;
 	if (found && strcmp(value, "user") == 0)
 		w->userxattr = true;
 	else if (found && strcmp(value, "trusted") == 0 && userns)
 		return refuse_root_writedir(w, f);
 	else if (found && strcmp(value, "trusted") != 0)
 		return refuse_record(w, OLD_MARKS, value, f);
-	return write_record(w, w->userxattr, f);
+	return 0;
+}
+
+int record_writedir(struct writedir *w, struct failure *f)
+{
+	if (w->has_record)
+		return 0;
+	if (write_record(w, w->userxattr, f) < 0)
+		return -1;
+	w->has_record = true;
+	return 0;
+}
+
+static int refuse_userns_change(struct writedir *w, const char *problem,
+				const char *hint, struct failure *f)
+{
+	fail(f, "writedir", w->path, 0);
+	snprintf(f->detail, sizeof(f->detail), "%.3900s %s", w->path, problem);
+	return add_hint(f, "%s", hint);
+}
+
+int choose_writedir_range(struct writedir *w, bool userns, bool no_userns,
+			  struct failure *f)
+{
+	if (w->has_range && no_userns)
+		return refuse_userns_change(
+		    w, "belongs to the container ids of an earlier --userns",
+		    "its files belong to that block, not to the host's "
+		    "root: run without --no-userns (the block is mapped "
+		    "again), or use a new WRITEDIR",
+		    f);
+	if (w->has_range || !userns)
+		return 0;
+	/* Files written as the host's root would be nobody's inside. */
+	if (w->recorded)
+		return refuse_userns_change(
+		    w, "was written without --userns",
+		    "its files belong to host ids, which the container's "
+		    "namespace does not map: run without --userns, or use a "
+		    "new WRITEDIR",
+		    f);
+	if (choose_root_range(&w->range, f) < 0)
+		return -1;
+	w->has_range = true;
+	return 0;
+}
+
+int lock_writedir_for_removal(struct writedir *w, struct failure *f)
+{
+	w->removing = true;
+	if (name_lock(w, false, f) < 0 || make_lock(w, f) < 0)
+		return -1;
+	w->locked = true;
+	return 0;
 }
 
 int lock_writedir(struct writedir *w, bool userns, struct failure *f)
@@ -495,7 +597,7 @@ int lock_writedir(struct writedir *w, bool userns, struct failure *f)
 		return errno == EWOULDBLOCK
 			   ? refuse_in_use(w, f)
 			   : fail(f, "workdir", w->path, errno);
-	return choose_overlay_marks(w, userns, f);
+	return read_record(w, userns, f);
 }
 
 int open_writedir_for_run(struct writedir *w, int top_layer_fd,
@@ -504,7 +606,12 @@ int open_writedir_for_run(struct writedir *w, int top_layer_fd,
 	struct stat top;
 	if (fstat(top_layer_fd, &top) < 0)
 		return fail(f, "writedir", w->path, errno);
-	if ((top.st_mode & 07777) == (w->own.st_mode & 07777))
+	/* Root's --userns: "/" is the container root's, host uid BASE, as
+	 * everything it makes there (chown first: it may clear mode bits). */
+	if (w->has_range &&
+	    fchown(w->fd, (uid_t)w->range.uid, (gid_t)w->range.gid) < 0)
+		return fail(f, "writedir", w->path, errno);
+	if ((top.st_mode & 07777) == (w->own.st_mode & 07777) && !w->has_range)
 		return 0;
 	if (fchmod(w->fd, top.st_mode & 07777) < 0)
 		return fail(f, "writedir", w->path, errno);

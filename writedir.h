@@ -8,7 +8,10 @@
 #include <sys/stat.h>
 
 #include "process.h"
+#include "subids.h"
 #include "utils.h"
+
+struct id_maps; /* userns.h */
 
 struct writedir {
 	const char *name; /* as the user gave it, for messages */
@@ -18,16 +21,25 @@ struct writedir {
 	char base[NAME_MAX + 1];
 	bool created;	 /* by this run: removed again if COMMAND never ran */
 	bool locked;	 /* the lock is ours: the end of the run is ours */
+	bool removing;	 /* locked by `container-fs rm`, not by a run */
 	bool userxattr;	 /* its overlay marks are user.overlay.* (see below) */
 	struct stat own; /* its own mode and owner, given back after a run */
+
+	/* Its record (writedir.c): how it was used before. */
+	bool has_record; /* the record is there (else a run writes it) */
+	bool recorded;	 /* the record or the mark before it is there */
+	bool has_range;	 /* its container's ids are root's --userns block */
+	struct id_range range;
+	/* A run without root mapping subordinate ids: the namespace to give
+	 * WRITEDIR its owner back from, when the container chowned "/" to
+	 * one of them. Set before the janitor starts; NULL otherwise. */
+	const struct id_maps *maps;
 
 	/* The lock: a directory next to WRITEDIR, named for its inode, that
 	 * each run makes afresh (mode 0700) and flocks; unless --workdir is
 	 * given it is also overlayfs's work directory. */
 	char lock_name[64];
 	int lock_fd; /* O_RDONLY, flock'ed while we run */
-	/* Its inode once ours, stored atomically: the janitor reads it. */
-	unsigned long long lock_ino;
 
 	const char *work_option; /* --workdir, or NULL */
 	char *work_path;	 /* canonical, for --workdir only */
@@ -65,14 +77,35 @@ int prepare_writedir(struct writedir *w, struct failure *f);
 /* Takes WRITEDIR's lock, so a second container-fs on it is refused: it
  * makes the lock directory, fresh and only ours (only once the janitor
  * runs, so a SIGKILL at any moment leaves none behind), and flocks it
- * and --workdir. Then reads or writes WRITEDIR's record: which xattrs
- * hold its overlay marks (userns: the overlay is mounted in a user
- * namespace). 0 or -1. */
+ * and --workdir. Then reads WRITEDIR's record (read_record). 0 or -1. */
 int lock_writedir(struct writedir *w, bool userns, struct failure *f);
+
+/* Takes WRITEDIR's lock as a run does, for `container-fs rm`: refused
+ * (in use) while a run holds it. Call after open_writedir; release
+ * with release_writedir. 0 or -1. */
+int lock_writedir_for_removal(struct writedir *w, struct failure *f);
+
+/* Reads WRITEDIR's record: which xattrs hold its overlay marks (userns:
+ * the overlay is mounted in a user namespace, so user.* only) and, for
+ * root, the block of ids of an earlier --userns. A record it cannot
+ * read, or one of root's to a run without root, is refused. 0 or -1. */
+int read_record(struct writedir *w, bool userns, struct failure *f);
+
+/* Root only: a WRITEDIR with a --userns block runs in it again (refused
+ * with no_userns); with userns (--userns) one without a block gets one
+ * (choose_root_range), unless it was used without --userns before:
+ * then it is refused. 0 or -1. */
+int choose_writedir_range(struct writedir *w, bool userns, bool no_userns,
+			  struct failure *f);
+
+/* Writes the record a WRITEDIR used for the first time lacks, once the
+ * run is settled and before the container starts. 0 or -1. */
+int record_writedir(struct writedir *w, struct failure *f);
 
 /* Gives WRITEDIR, the container's "/", the mode of the top layer's root
  * while the container runs: users inside need to reach "/" however
- * private WRITEDIR is kept. 0 or -1. */
+ * private WRITEDIR is kept; with a --userns block, also its owner, the
+ * container's root. 0 or -1. */
 int open_writedir_for_run(struct writedir *w, int top_layer_fd,
 			  struct failure *f);
 

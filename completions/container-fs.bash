@@ -6,6 +6,17 @@ _container_fs()
 	local cur prev words cword
 	_init_completion || return
 
+	# "rm WRITEDIR...": directories.
+	if ((cword > 1)) && [[ ${words[1]} == rm ]]; then
+		_filedir -d
+		return
+	fi
+	if ((cword == 1)) && [[ $cur != -* ]]; then
+		_filedir -d
+		COMPREPLY+=($(compgen -W 'rm' -- "$cur"))
+		return
+	fi
+
 	# After "--" the words are COMMAND's: complete commands, then files.
 	local i
 	for ((i = 1; i < cword; i++)); do
@@ -74,6 +85,7 @@ _container_fs()
 			--read-only-tmpfs= -e --env --env-file --env-host -w
 			--workdir -u --user --group-add --hostname --network --net
 			--init --overlay-workdir --legacy-mount --userns --no-userns
+			--single-id
 			--cap-add --cap-drop --allow-new-privs --seccomp=
 			--unmask --privileged -h --help -V --version' -- "$cur"))
 		[[ ${COMPREPLY-} == *= ]] && compopt -o nospace

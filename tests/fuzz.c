@@ -171,18 +171,25 @@ static void check_arguments(const uint8_t *data, size_t size)
 	int argc;
 	char *buffer;
 	char **argv = split_words(data, size, &argc, &buffer);
-	struct container_spec spec;
-	enum action action;
+	struct command_line cl;
+	struct container_spec *spec = &cl.spec;
 	struct failure failure;
 	/* Twice: getopt's state must not leak from one call to the next. */
 	for (int round = 0; round < 2; round++) {
 		memset(&failure, 0xff, sizeof(failure));
-		int result =
-		    parse_command_line(argc, argv, &action, &spec, &failure);
+		int result = parse_command_line(argc, argv, &cl, &failure);
 		if (result < 0)
 			check_failure(&failure);
-		if (result < 0 || action != ACTION_RUN) {
-			free_spec(&spec);
+		if (result == 0 && cl.action == ACTION_RM) {
+			/* "rm WRITEDIR...": every word after it, none empty. */
+			require(cl.operands == argv + 2);
+			require(cl.operand_count == argc - 2);
+			for (int i = 0; i < cl.operand_count; i++)
+				require(cl.operands[i][0] != '\0' &&
+					cl.operands[i][0] != '-');
+		}
+		if (result < 0 || cl.action != ACTION_RUN) {
+			free_spec(spec);
 			continue;
 		}
 		int split = 1;
@@ -190,30 +197,31 @@ static void check_arguments(const uint8_t *data, size_t size)
 			split++;
 		require(split < argc - 1);
 		for (int i = split + 1; i < argc; i++)
-			require(strcmp(spec.command[i - split - 1], argv[i]) ==
+			require(strcmp(spec->command[i - split - 1], argv[i]) ==
 				0);
-		require(spec.command[argc - split - 1] == NULL);
+		require(spec->command[argc - split - 1] == NULL);
 		int last = split;
-		if (spec.writable == WRITABLE_WRITEDIR) {
-			require(strcmp(spec.writedir, argv[split - 1]) == 0);
+		if (spec->writable == WRITABLE_WRITEDIR) {
+			require(strcmp(spec->writedir, argv[split - 1]) == 0);
 			last--;
 		}
-		require(spec.layer_count >= 1);
-		for (int i = 0; i < spec.layer_count; i++) {
-			require(spec.layers[i][0] != '\0' &&
-				spec.layers[i][0] != '-');
-			require(strcmp(spec.layers[i],
-				       argv[last - spec.layer_count + i]) == 0);
+		require(spec->layer_count >= 1);
+		for (int i = 0; i < spec->layer_count; i++) {
+			require(spec->layers[i][0] != '\0' &&
+				spec->layers[i][0] != '-');
+			require(strcmp(spec->layers[i],
+				       argv[last - spec->layer_count + i]) ==
+				0);
 		}
-		for (size_t i = 0; i < spec.mount_count; i++)
+		for (size_t i = 0; i < spec->mount_count; i++)
 			require(
-			    spec.mounts[i].kind == MOUNT_FILES ||
-			    !spec.mounts[i].destination ||
-			    valid_container_path(spec.mounts[i].destination));
-		for (size_t i = 0; i < spec.env_count; i++)
-			require(spec.env[i][0] != '=' &&
-				strchr(spec.env[i], '=') != NULL);
-		free_spec(&spec);
+			    spec->mounts[i].kind == MOUNT_FILES ||
+			    !spec->mounts[i].destination ||
+			    valid_container_path(spec->mounts[i].destination));
+		for (size_t i = 0; i < spec->env_count; i++)
+			require(spec->env[i][0] != '=' &&
+				strchr(spec->env[i], '=') != NULL);
+		free_spec(spec);
 	}
 	free(argv);
 	free(buffer);

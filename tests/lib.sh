@@ -115,6 +115,100 @@ app_program() {
 }
 
 
+# Everything in $WORK except the harness's own files: names, types, modes,
+# sizes, link targets and contents. Equal before and after a refusal means
+# nothing was created, removed or changed (layers included).
+work_state() {
+	(cd "$WORK" && find . \( -path ./out -o -path ./err -o -path ./.failed \
+		-o -path ./.mounts-before \) -prune -o -printf '%p %y %m %s %l\n' |
+		LC_ALL=C sort &&
+		find . \( -path ./out -o -path ./err -o -path ./.failed \
+			-o -path ./.mounts-before \) -prune -o -type f -exec md5sum {} + |
+		LC_ALL=C sort)
+}
+
+# No lock or work directory anywhere we could have made one.
+expect_no_workdir_left() {
+	local dir
+	for dir in "$WORK" "$ROOT/build" / "$@"; do
+		! compgen -G "$dir/.container-fs-work.*" >/dev/null ||
+			flunk "workdir left behind: $(compgen -G "$dir/.container-fs-work.*")"
+	done
+}
+
+# refused SUBSTRING ARGS...: container-fs ARGS must fail with 125 and one
+# error line containing SUBSTRING, without a hang and without a trace.
+refused() {
+	local substring=$1
+	shift
+	local before base_before
+	before=$(work_state)
+	base_before=$(tree_digest "$BASE")
+	timeout 10 "$CFS" "$@" </dev/null >"$WORK/out" 2>"$WORK/err"
+	status=$?
+	[ "$status" != 124 ] || flunk "container-fs $* hung (killed after 10 s)"
+	expect_status 125
+	expect_error "$substring"
+	[ "$before" = "$(work_state)" ] ||
+		flunk "refusal of '$*' changed \$WORK: $(diff <(echo "$before") <(work_state) | head -6)"
+	[ "$base_before" = "$(tree_digest "$BASE")" ] || flunk "refusal of '$*' changed \$BASE"
+	expect_no_workdir_left
+}
+
+# Tests without root (test-rootless.sh and others) run as this user: in
+# the root pass through runuser, in the rootless pass directly.
+ROOTLESS_USER=${ROOTLESS_USER:-cfs-rootless}
+
+# as_user COMMAND...: runs COMMAND as the unprivileged test user.
+as_user() {
+	if [ "$ROOTLESS" = 1 ]; then
+		"$@"
+	else
+		runuser -u "$ROOTLESS_USER" -- "$@"
+	fi
+}
+
+# A private copy of container-fs and the base rootfs, owned by the user
+# (as a user would make their own), in $WORK/home; writedirs go there.
+rootless_setup() {
+	if [ "$ROOTLESS" = 0 ] && ! id "$ROOTLESS_USER" >/dev/null 2>&1; then
+		useradd --create-home "$ROOTLESS_USER" || flunk "cannot add $ROOTLESS_USER"
+	fi
+	chmod 755 "$WORK"
+	mkdir -p home
+	cp "$CFS" home/container-fs
+	cp -a "$BASE" home/base
+	[ "$ROOTLESS" = 1 ] || chown -R "$ROOTLESS_USER:" home
+	USER_CFS=$WORK/home/container-fs
+	USER_BASE=$WORK/home/base
+}
+
+# cfs_as_user ARGS...: container-fs as the user; out, err and $status.
+cfs_as_user() {
+	as_user "$USER_CFS" "$@" </dev/null >"$WORK/out" 2>"$WORK/err"
+	status=$?
+}
+
+# run_as_user COMMAND...: any command as the user; out, err and $status.
+run_as_user() {
+	as_user "$@" </dev/null >"$WORK/out" 2>"$WORK/err"
+	status=$?
+}
+
+# run_here COMMAND...: any command as we are; out, err and $status.
+run_here() {
+	"$@" </dev/null >"$WORK/out" 2>"$WORK/err"
+	status=$?
+}
+
+# has_subordinate_ids: the user has ranges in /etc/subuid and
+# /etc/subgid, and newuidmap/newgidmap can map them.
+has_subordinate_ids() {
+	[ -x /usr/bin/newuidmap ] && [ -x /usr/bin/newgidmap ] &&
+		grep -q "^$ROOTLESS_USER:" /etc/subuid &&
+		grep -q "^$ROOTLESS_USER:" /etc/subgid
+}
+
 # Host mount table, for leak checks (mount points only: options vary).
 host_mounts() {
 	awk '{print $5}' /proc/self/mountinfo | LC_ALL=C sort

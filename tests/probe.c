@@ -237,6 +237,57 @@ static int run_as(const char *uid, char **argv)
 	return perror(argv[0]), 127;
 }
 
+/* Writes a map ("inside outside count" lines joined by ',') to path. */
+static int write_map(const char *path, const char *map)
+{
+	char text[512];
+	snprintf(text, sizeof(text), "%s\n", map);
+	for (char *c = text; *c; c++)
+		if (*c == ',')
+			*c = '\n';
+	int fd = open(path, O_WRONLY);
+	if (fd < 0 || write(fd, text, strlen(text)) < 0)
+		return perror(path), -1;
+	return close(fd);
+}
+
+/* Runs argv as uid and gid in a new user namespace whose maps we (root)
+ * write from outside: a process there without any capability, in a
+ * namespace that need not map root (unshare(1) execs in between, which
+ * would drop the capabilities the switch to uid needs). */
+static int userns_as(const char *uid_map, const char *gid_map, const char *uid,
+		     const char *gid, char **argv)
+{
+	int ready[2], go[2];
+	char byte = 0, path[64];
+	if (pipe(ready) < 0 || pipe(go) < 0)
+		return perror("pipe"), 1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (unshare(CLONE_NEWUSER) < 0)
+			return perror("unshare"), 1;
+		if (write(ready[1], "", 1) != 1 || read(go[0], &byte, 1) != 1)
+			_exit(1);
+		if (setgroups(0, NULL) < 0 ||
+		    setresgid(atoi(gid), atoi(gid), atoi(gid)) < 0 ||
+		    setresuid(atoi(uid), atoi(uid), atoi(uid)) < 0)
+			return perror("set ids"), 1;
+		execv(argv[0], argv);
+		return perror(argv[0]), 127;
+	}
+	if (pid < 0 || read(ready[0], &byte, 1) != 1)
+		return perror("fork"), 1;
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
+	if (write_map(path, uid_map) < 0)
+		return 1;
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
+	if (write_map(path, gid_map) < 0 || write(go[1], "", 1) != 1)
+		return 1;
+	int status;
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 int main(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "";
@@ -277,6 +328,8 @@ int main(int argc, char **argv)
 		return printf("%d %d\n", (int)getuid(), (int)geteuid()), 0;
 	if (strcmp(what, "as-user") == 0 && argc > 3)
 		return run_as(argv[2], argv + 3);
+	if (strcmp(what, "userns-as") == 0 && argc > 6)
+		return userns_as(argv[2], argv[3], argv[4], argv[5], argv + 6);
 	if (strcmp(what, "chroot-escape") == 0 && argc > 2)
 		return chroot_escape(argv[2]);
 	if (strcmp(what, "clone-namespaces") == 0)
@@ -311,6 +364,7 @@ int main(int argc, char **argv)
 		"clone-namespaces|syscall NR|personality VALUE|"
 		"ioctl REQUEST|process-vm-readv|pidfd-getfd|"
 		"make-socket PATH|swap A B SECONDS|set-xattr PATH NAME VALUE|"
-		"tiocsti TEXT [PATH]|console-socket PATH\n");
+		"tiocsti TEXT [PATH]|console-socket PATH|"
+		"userns-as UID_MAP GID_MAP UID GID PROGRAM...\n");
 	return 2;
 }

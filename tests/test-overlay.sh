@@ -5,15 +5,6 @@
 # "" is the default (new mount API), the other the mount(2) path.
 MOUNT_MODES=("" --legacy-mount)
 
-# No managed workdir left next to any WRITEDIR we used.
-expect_no_workdir_left() {
-	local dir
-	for dir in "$WORK" "$ROOT/build" "$@"; do
-		! compgen -G "$dir/.container-fs-work.*" >/dev/null ||
-			flunk "workdir left behind: $(compgen -G "$dir/.container-fs-work.*")"
-	done
-}
-
 # wait_for FILE: up to 10 s for FILE to appear.
 wait_for() {
 	local i

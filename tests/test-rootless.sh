@@ -3,38 +3,6 @@
 # root pass these run as $ROOTLESS_USER through runuser; in the rootless
 # pass (tests/run) they run as that user directly.
 
-ROOTLESS_USER=${ROOTLESS_USER:-cfs-rootless}
-
-# as_user COMMAND...: runs COMMAND as the unprivileged test user.
-as_user() {
-	if [ "$ROOTLESS" = 1 ]; then
-		"$@"
-	else
-		runuser -u "$ROOTLESS_USER" -- "$@"
-	fi
-}
-
-# A private copy of container-fs and the base rootfs, owned by the user
-# (as a user would make their own), in $WORK/home; writedirs go there.
-rootless_setup() {
-	if [ "$ROOTLESS" = 0 ] && ! id "$ROOTLESS_USER" >/dev/null 2>&1; then
-		useradd --create-home "$ROOTLESS_USER" || flunk "cannot add $ROOTLESS_USER"
-	fi
-	chmod 755 "$WORK"
-	mkdir -p home
-	cp "$CFS" home/container-fs
-	cp -a "$BASE" home/base
-	[ "$ROOTLESS" = 1 ] || chown -R "$ROOTLESS_USER:" home
-	USER_CFS=$WORK/home/container-fs
-	USER_BASE=$WORK/home/base
-}
-
-# cfs_as_user ARGS...: container-fs as the user; out, err and $status.
-cfs_as_user() {
-	as_user "$USER_CFS" "$@" </dev/null >"$WORK/out" 2>"$WORK/err"
-	status=$?
-}
-
 test_rootless_runs_as_root_inside() {
 	rootless_setup
 	cfs_as_user "$USER_BASE" "$WORK/home/upper" -- sh -c 'id -u; cat /proc/self/uid_map; grep CapEff /proc/self/status'
@@ -232,15 +200,135 @@ test_rootless_refuses_when_user_namespaces_are_off() {
 	expect_status 0
 }
 
+# block_of FILE: the host id the container's root maps to, from a
+# uid_map FILE whose first line is "0 BASE 65536".
+block_of() {
+	awk 'NR == 1 && $1 == 0 && $3 == 65536 {print $2}' "$1"
+}
+
 test_rootless_userns_option_as_root() {
+	# --userns as root maps the container to a block of unprivileged host
+	# ids: its root owns nothing on the host, yet the layers (host
+	# root's) still look root's inside, through idmapped mounts.
 	needs_root || return 0 # --userns as root
-	cfs --userns "$BASE" upper -- sh -c 'cat /proc/self/uid_map; rm /etc/motd; echo ok'
+	cfs --userns "$BASE" upper -- sh -c 'cat /proc/self/uid_map; ls -ln /bin/busybox; touch /etc/motd && echo touched; echo data >/made; cp /bin/busybox /suid && chmod 4755 /suid; rm /etc/hostname; echo ok'
 	expect_status 0
-	expect_out_has "4294967295"
+	expect_empty_err
+	local base
+	base=$(block_of out)
+	expect_true "uid_map is not '0 BASE 65536': $(cat out)" [ "${base:-0}" -gt 0 ]
+	expect_true "busybox is not root's inside: $(cat out)" grep -Eq '^-rwxr-xr-x +1 0 +0 ' out
+	expect_out_has touched
 	expect_out_has ok
-	expect_true "no whiteout" [ -c upper/etc/motd ]
-	cfs --userns "$BASE" upper -- sh -c 'ls /etc/motd 2>&1; exit 0'
+	# On the host everything it wrote is the block's, not root's.
+	local path
+	for path in upper/made upper/etc/motd upper/suid; do
+		expect_true "$path is $(stat -c %u:%g "$path"), not $base:$base" [ "$(stat -c %u:%g "$path")" = "$base:$base" ]
+	done
+	expect_true "setuid bit gone: $(stat -c %a upper/suid)" [ "$(stat -c %a upper/suid)" = 4755 ]
+	expect_true "no whiteout" [ -c upper/etc/hostname ]
+	# WRITEDIR is root's and private again at rest.
+	expect_true "WRITEDIR is $(stat -c %u:%a upper)" [ "$(stat -c %u:%a upper)" = 0:700 ]
+	# A second run: the same block, and the first run's files are root's.
+	cfs --userns "$BASE" upper -- sh -c 'cat /proc/self/uid_map; ls -ln /made /suid; ls /etc/hostname 2>&1; exit 0'
+	expect_status 0
+	expect_true "another block: $(cat out)" [ "$(block_of out)" = "$base" ]
+	expect_true "/made is not root's: $(cat out)" grep -Eq '^-rw-r--r-- +1 0 +0 .* /made$' out
+	expect_true "/suid is not root's: $(cat out)" grep -Eq '^-rwsr-xr-x +1 0 +0 .* /suid$' out
 	expect_out_has "No such file or directory"
+}
+
+test_rootless_userns_writedir_keeps_its_block() {
+	# A WRITEDIR an earlier --userns wrote belongs to its block: a later
+	# root run maps it again without being asked, --no-userns is refused,
+	# and --userns refuses a WRITEDIR root wrote without it.
+	needs_root || return 0
+	cfs --userns "$BASE" w -- sh -c 'cat /proc/self/uid_map; echo x >/x'
+	expect_status 0
+	local base
+	base=$(block_of out)
+	cfs "$BASE" w -- sh -c 'cat /proc/self/uid_map; ls -ln /x'
+	expect_status 0
+	expect_true "plain run not in the block $base: $(cat out)" [ "$(block_of out)" = "$base" ]
+	expect_true "/x is not root's: $(cat out)" grep -Eq '^-rw-r--r-- +1 0 +0 .* /x$' out
+	cfs --no-userns "$BASE" w -- true
+	expect_status 125
+	expect_error "belongs to the container ids of an earlier --userns"
+	cfs "$BASE" plain -- sh -c 'echo root >/r'
+	expect_status 0
+	cfs --userns "$BASE" plain -- cat /r
+	expect_status 125
+	expect_error "was written without --userns"
+}
+
+test_rootless_userns_block_from_roots_subuid() {
+	# root's own entries in /etc/subuid and /etc/subgid give the block.
+	needs_root || return 0
+	if grep -q '^root:' /etc/subuid /etc/subgid; then
+		skip_test "root already has subordinate ids here"
+		return 0
+	fi
+	echo 'root:3014656:65536' >>/etc/subuid
+	echo 'root:3080192:65536' >>/etc/subgid
+	cfs --userns "$BASE" w -- sh -c 'cat /proc/self/uid_map /proc/self/gid_map; echo x >/x'
+	sed -i '/^root:3014656:65536$/d' /etc/subuid
+	sed -i '/^root:3080192:65536$/d' /etc/subgid
+	expect_status 0
+	expect_true "uid_map: $(cat out)" grep -Eq '^ +0 +3014656 +65536$' out
+	expect_true "gid_map: $(cat out)" grep -Eq '^ +0 +3080192 +65536$' out
+	expect_true "/x is $(stat -c %u:%g w/x)" [ "$(stat -c %u:%g w/x)" = 3014656:3080192 ]
+}
+
+test_rootless_userns_record_read_strictly() {
+	# The block lives in trusted.overlay.container-fs, out of the
+	# container's reach; even so, anything but exactly what a run writes
+	# is refused, never half-read.
+	needs_root || return 0
+	local value
+	for value in '1 userns=0:0:65536' '1 userns=0524288:524288:65536' \
+		'1 userns=524288:524288:65535' '1  userns=524288:524288:65536' \
+		'1 userns=524288:524288:65536 ' '1 userns=+524288:524288:65536' \
+		'1 userns=524288:524288' '2'; do
+		rm -rf w
+		mkdir -m 700 w
+		"$HELPERS/usr/bin/probe" set-xattr w trusted.overlay.container-fs "$value"
+		cfs "$BASE" w -- true
+		expect_status 125
+		expect_error "unknown trusted.overlay.container-fs"
+	done
+	rm -rf w
+	mkdir -m 700 w
+	"$HELPERS/usr/bin/probe" set-xattr w trusted.overlay.container-fs '1 userns=524288:589824:65536'
+	cfs "$BASE" w -- cat /proc/self/uid_map /proc/self/gid_map
+	expect_status 0
+	expect_true "uid_map: $(cat out)" grep -Eq '^ +0 +524288 +65536$' out
+	expect_true "gid_map: $(cat out)" grep -Eq '^ +0 +589824 +65536$' out
+}
+
+test_rootless_userns_legacy_mount_as_root() {
+	# The same with mount(2), as on kernels before 6.8.
+	needs_root || return 0
+	cfs --legacy-mount --userns "$BASE" w -- sh -c 'cat /proc/self/uid_map; ls -ln /bin/busybox; touch /etc/motd && echo touched'
+	expect_status 0
+	local base
+	base=$(block_of out)
+	expect_true "uid_map: $(cat out)" [ -n "$base" ]
+	expect_true "busybox is not root's inside: $(cat out)" grep -Eq '^-rwxr-xr-x +1 0 +0 ' out
+	expect_out_has touched
+	expect_true "motd is $(stat -c %u w/etc/motd)" [ "$(stat -c %u w/etc/motd)" = "$base" ]
+}
+
+test_rootless_userns_refused_where_layers_cannot_be_idmapped() {
+	# A layer whose filesystem cannot be idmapped (ramfs; on kernels
+	# before 5.19 overlayfs refuses idmapped layers the same way): one
+	# clear line, nothing left behind. In a mount namespace of our own,
+	# so the ramfs never appears on the host.
+	needs_root || return 0
+	mkdir layer
+	run_here unshare -m sh -c 'mount --make-rprivate / && mount -t ramfs none layer && cp -a "$1/." layer/ && exec "$2" --userns layer w -- true' sh "$BASE" "$CFS"
+	expect_status 125
+	expect_error "5.19"
+	expect_no_file w
 }
 
 test_rootless_subordinate_ids() {
@@ -276,4 +364,144 @@ test_rootless_single_id_without_ranges() {
 	expect_true "not one mapping: $(cat out)" [ "$(grep -c . out)" = 2 ]
 	expect_true "uid_map is not 0 -> $user: $(cat out)" grep -Eq "^ +0 +$(id -u $user) +1$" out
 	expect_out_has "Invalid argument"
+}
+
+# expect_note: stderr is exactly one line, container-fs's note that only
+# the caller's own id is mapped, naming --single-id.
+expect_note() {
+	local lines
+	lines=$(wc -l <"$WORK/err")
+	[ "$lines" = 1 ] || flunk "stderr has $lines lines, expected the note: $(cat "$WORK/err")"
+	grep -q '^container-fs: note: .*--single-id' "$WORK/err" ||
+		flunk "no note naming --single-id: $(cat "$WORK/err")"
+}
+
+test_rootless_inside_unshare_root() {
+	# Root of a user namespace (unshare -r: a CI job without root, or a
+	# container inside a rootless container) is not the host's root: it
+	# runs as a user does, mapping the ids its namespace has.
+	rootless_setup
+	local uid
+	uid=$(id -u "$ROOTLESS_USER")
+	run_as_user unshare -r "$USER_CFS" "$USER_BASE" "$WORK/home/upper" -- sh -c 'id -u; cat /proc/self/uid_map; echo made >/made'
+	expect_status 0
+	expect_empty_err
+	expect_true "not root inside: $(cat out)" [ "$(head -1 out)" = 0 ]
+	expect_true "uid_map is not '0 0 1': $(cat out)" grep -Eq '^ +0 +0 +1$' out
+	expect_true "/made is uid $(stat -c %u home/upper/made 2>&1), not $uid" [ "$(stat -c %u home/upper/made)" = "$uid" ]
+	run_as_user unshare -r "$USER_CFS" --userns "$USER_BASE" "$WORK/home/upper" -- cat /made
+	expect_status 0
+	expect_out made
+	[ "$ROOTLESS" = 0 ] || return 0
+	# Root's own unshare -r: the namespace has only its id 0.
+	run_here unshare -r "$CFS" "$BASE" w -- sh -c 'id -u; cat /proc/self/uid_map; echo made >/made; rm /etc/motd'
+	expect_status 0
+	expect_empty_err
+	expect_true "uid_map is not '0 0 1': $(cat out)" grep -Eq '^ +0 +0 +1$' out
+	expect_true "/made is not root's" [ "$(stat -c %u w/made)" = 0 ]
+	expect_true "no whiteout (user.* marks)" [ -c w/etc/motd ]
+	run_here unshare -r "$CFS" --userns "$BASE" w -- sh -c 'cat /made; ls /etc/motd 2>&1; exit 0'
+	expect_status 0
+	expect_out_has made
+	expect_out_has "No such file or directory"
+}
+
+test_rootless_inside_unshare_map_current_user() {
+	# unshare --map-current-user: ourselves, without any capability, in
+	# a namespace that has only our own id (and, with --net, a network
+	# namespace of its own): only that id can be mapped. As root too.
+	rootless_setup
+	local uid
+	uid=$(id -u "$ROOTLESS_USER")
+	run_as_user unshare --map-current-user --net "$USER_CFS" "$USER_BASE" "$WORK/home/upper" -- sh -c 'id -u; cat /proc/self/uid_map; echo made >/made'
+	expect_status 0
+	# newuidmap cannot map subordinate ids into this namespace (it has
+	# no power in it): only our own id, and a note saying so.
+	if has_subordinate_ids; then expect_note; else expect_empty_err; fi
+	expect_true "not root inside: $(cat out)" [ "$(head -1 out)" = 0 ]
+	expect_true "uid_map is not '0 $uid 1': $(cat out)" grep -Eq "^ +0 +$uid +1\$" out
+	expect_true "not one id: $(cat out)" [ "$(grep -c . out)" = 2 ]
+	expect_true "/made is uid $(stat -c %u home/upper/made 2>&1), not $uid" [ "$(stat -c %u home/upper/made)" = "$uid" ]
+	[ "$ROOTLESS" = 0 ] || return 0
+	run_here unshare --map-current-user --net "$CFS" "$BASE" w -- sh -c 'id -u; cat /proc/self/uid_map; echo made >/made'
+	expect_status 0
+	expect_empty_err
+	expect_true "uid_map is not '0 0 1': $(cat out)" grep -Eq '^ +0 +0 +1$' out
+	expect_true "/made is not root's" [ "$(stat -c %u w/made)" = 0 ]
+}
+
+test_rootless_single_id_option() {
+	# --single-id: bubblewrap's way, only the caller's own id is mapped,
+	# even with subordinate ranges; no note, since it was asked for.
+	rootless_setup
+	local uid
+	uid=$(id -u "$ROOTLESS_USER")
+	cfs_as_user --single-id "$USER_BASE" "$WORK/home/upper" -- sh -c 'cat /proc/self/uid_map; touch /f; chown 1000 /f 2>&1; exit 0'
+	expect_status 0
+	expect_empty_err
+	expect_true "uid_map is not '0 $uid 1': $(cat out)" grep -Eq "^ +0 +$uid +1\$" out
+	expect_true "not one id: $(cat out)" [ "$(grep -c . out)" = 2 ]
+	expect_out_has "Invalid argument"
+	# As root it has no meaning: --userns maps a block of its own.
+	[ "$ROOTLESS" = 0 ] || return 0
+	cfs --single-id "$BASE" w -- true
+	expect_status 125
+	expect_error "--single-id is for runs without root"
+	expect_no_file w
+}
+
+test_rootless_falls_back_to_single_id_when_helpers_are_refused() {
+	# In a namespace that has our subordinate ids but not host root,
+	# newuidmap is no longer privileged (its owner is unmapped) and the
+	# kernel refuses its maps: the container runs with our own id, and
+	# one note says so.
+	needs_root || return 0 # root makes the namespace
+	has_subordinate_ids || {
+		skip_test "$ROOTLESS_USER has no subordinate ids"
+		return 0
+	}
+	rootless_setup
+	local uid gid start gstart
+	uid=$(id -u "$ROOTLESS_USER")
+	gid=$(id -g "$ROOTLESS_USER")
+	start=$(awk -F: -v u="$ROOTLESS_USER" '$1 == u {print $2; exit}' /etc/subuid)
+	gstart=$(awk -F: -v u="$ROOTLESS_USER" '$1 == u {print $2; exit}' /etc/subgid)
+	run_here "$HELPERS/usr/bin/probe" userns-as "$uid $uid 1,$start $start 65536" \
+		"$gid $gid 1,$gstart $gstart 65536" "$uid" "$gid" \
+		"$USER_CFS" "$USER_BASE" "$WORK/home/upper" -- sh -c 'cat /proc/self/uid_map; echo ran'
+	expect_status 0
+	expect_note
+	expect_true "uid_map is not '0 $uid 1': $(cat out)" grep -Eq "^ +0 +$uid +1\$" out
+	expect_out_has ran
+}
+
+test_rootless_map_helper_failure_names_single_id() {
+	# A range newuidmap cannot map (here: one overlapping the user's own
+	# id, which the kernel refuses) fails in one line whose hint names
+	# --single-id; with it the same user runs.
+	needs_root || return 0 # adds a user and its ranges
+	[ -x /usr/bin/newuidmap ] || {
+		skip_test "newuidmap is not installed"
+		return 0
+	}
+	local user=cfs-badrange uid
+	id "$user" >/dev/null 2>&1 || useradd "$user" || flunk "cannot add $user"
+	uid=$(id -u "$user")
+	sed -i "/^$user:/d" /etc/subuid /etc/subgid
+	echo "$user:$uid:65536" >>/etc/subuid
+	echo "$user:$(id -g "$user"):65536" >>/etc/subgid
+	ROOTLESS_USER=$user rootless_setup
+	ROOTLESS_USER=$user cfs_as_user "$USER_BASE" "$WORK/home/upper" -- true
+	local failed=$status
+	cp err first-err
+	ROOTLESS_USER=$user cfs_as_user --single-id "$USER_BASE" "$WORK/home/upper" -- echo ran
+	sed -i "/^$user:/d" /etc/subuid /etc/subgid
+	expect_status 0
+	expect_out ran
+	status=$failed
+	cp first-err err
+	: >out
+	expect_status 125
+	expect_error "newuidmap"
+	expect_error "--single-id"
 }

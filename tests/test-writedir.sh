@@ -5,8 +5,6 @@
 # one else can take, a --overlay-workdir never emptied, and no path resolved
 # again after a racing rename.
 
-ROOTLESS_USER=${ROOTLESS_USER:-cfs-rootless}
-
 # other_user COMMAND...: COMMAND as a second local user (root pass only).
 other_user() {
 	id "$ROOTLESS_USER" >/dev/null 2>&1 ||
@@ -168,4 +166,44 @@ test_writedir_legacy_mount_race() {
 	ran=$(grep -c container outs)
 	expect_true "no run got through to test the race" [ "$ran" -gt 0 ]
 	expect_true "hostroot written" [ "$(cat hostroot/where)" = host ]
+}
+
+test_writedir_owner_given_back_from_a_subordinate_id() {
+	# Without root, a container that chowns "/" to one of its other
+	# users hands WRITEDIR to a subordinate id, which plain fchown cannot
+	# take back: container-fs does it from a namespace with the run's
+	# maps, where we are root over those ids.
+	has_subordinate_ids || {
+		skip_test "$ROOTLESS_USER has no subordinate ids"
+		return 0
+	}
+	rootless_setup
+	cfs_as_user "$USER_BASE" "$WORK/home/upper" -- sh -c 'chown 1000:1000 / && chmod 777 / && echo changed'
+	expect_status 0
+	expect_out changed
+	expect_true "WRITEDIR is $(stat -c %u:%g home/upper), not the user's" \
+		[ "$(stat -c %u:%g home/upper)" = "$(id -u "$ROOTLESS_USER"):$(id -g "$ROOTLESS_USER")" ]
+	expect_true "WRITEDIR is mode $(stat -c %a home/upper), not 700" [ "$(stat -c %a home/upper)" = 700 ]
+	# The janitor does the same when container-fs is killed.
+	local command=("$USER_CFS" "$USER_BASE" "$WORK/home/upper" -- sh -c 'chown 1000:1000 / && sleep 30')
+	if [ "$ROOTLESS" = 1 ]; then
+		"${command[@]}" </dev/null >/dev/null 2>&1 &
+	else
+		runuser -u "$ROOTLESS_USER" -- "${command[@]}" </dev/null >/dev/null 2>&1 &
+	fi
+	local job=$! pid=$! i owner
+	owner="$(id -u "$ROOTLESS_USER"):$(id -g "$ROOTLESS_USER")"
+	for i in $(seq 100); do
+		[ "$(stat -c %u:%g home/upper)" != "$owner" ] && break
+		sleep 0.05
+	done
+	[ "$ROOTLESS" = 1 ] || pid=$(pgrep -P "$pid") # runuser's child
+	kill -KILL "$pid"
+	wait "$job" 2>/dev/null # no "Killed" line from bash
+	for i in $(seq 100); do
+		[ "$(stat -c %u:%g home/upper)" = "$owner" ] && break
+		sleep 0.05
+	done
+	expect_true "after SIGKILL WRITEDIR is $(stat -c %u:%g home/upper), not the user's" \
+		[ "$(stat -c %u:%g home/upper)" = "$owner" ]
 }

@@ -87,16 +87,21 @@ static void test_build_lowerdir(void)
 	free_string(&s);
 }
 
-/* Parses a NULL-terminated argv into s (freed first, if filled by an
- * earlier call); returns parse_command_line's result. */
+/* Parses a NULL-terminated argv into the command line cl (its spec
+ * freed first, if an earlier call filled it); returns
+ * parse_command_line's result. */
+static struct command_line cl;
 static int parse(struct container_spec *s, enum action *action,
 		 struct failure *f, char **argv)
 {
 	int argc = 0;
 	while (argv[argc])
 		argc++;
-	free_spec(s);
-	return parse_command_line(argc, argv, action, s, f);
+	free_spec(&cl.spec);
+	int result = parse_command_line(argc, argv, &cl, f);
+	*s = cl.spec;
+	*action = cl.action;
+	return result;
 }
 
 #define ARGV(...) ((char *[]){"container-fs", __VA_ARGS__, NULL})
@@ -261,7 +266,6 @@ static void test_parse_command_line(void)
 			 argv[2]);
 		check(r < 0 && f.status == 125 && f.detail[0], name);
 	}
-	free_spec(&o);
 }
 
 /* Parses text; returns parse_json's result, the tree in *root. */
@@ -344,6 +348,43 @@ static void test_json(void)
 	free_json(&root);
 }
 
+static void test_parse_verbs(void)
+{
+	struct container_spec o;
+	enum action action;
+	struct failure f;
+
+	int r = parse(&o, &action, &f, ARGV("rm", "w1", "w2"));
+	check(r == 0 && action == ACTION_RM && cl.operand_count == 2 &&
+		  strcmp(cl.operands[0], "w1") == 0 &&
+		  strcmp(cl.operands[1], "w2") == 0,
+	      "verbs: rm WRITEDIR...");
+
+	r = parse(&o, &action, &f, ARGV("rm", "w", "--", "true"));
+	check(r == 0 && action == ACTION_RUN && o.layer_count == 1 &&
+		  strcmp(o.layers[0], "rm") == 0,
+	      "verbs: with '--', rm is a LAYER");
+
+	r = parse(&o, &action, &f, (char *[]){"container-fs", "rm", NULL});
+	check(r < 0 && strstr(f.detail, "at least one WRITEDIR"),
+	      "verbs: rm without a WRITEDIR");
+
+	r = parse(&o, &action, &f, ARGV("rm", "-f", "w"));
+	check(r < 0 && strstr(f.detail, "rm takes no options"),
+	      "verbs: rm takes no options");
+
+	r = parse(&o, &action, &f, ARGV("rm", ""));
+	check(r < 0 && strstr(f.detail, "empty"), "verbs: rm of an empty path");
+
+	r = parse(&o, &action, &f, ARGV("w", "rm"));
+	check(r < 0 && strstr(f.detail, "missing '--'"),
+	      "verbs: only as the first word");
+
+	r = parse(&o, &action, &f, ARGV("--single-id", "a", "w", "--", "true"));
+	check(r == 0 && o.single_id && o.layer_count == 1, "args: --single-id");
+	free_spec(&cl.spec);
+}
+
 static void test_hostnames(void)
 {
 	check(valid_hostname("box") && valid_hostname("a-b.c9") &&
@@ -378,6 +419,7 @@ int main(void)
 	test_append_string();
 	test_build_lowerdir();
 	test_parse_command_line();
+	test_parse_verbs();
 	test_hostnames();
 	test_json();
 	test_path_is_within();

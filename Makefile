@@ -13,7 +13,7 @@ ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS)
 SOURCES := apparmor.c capabilities.c cgroups.c cli.c container.c devices.c \
            environment.c hooks.c idmap.c identity.c init.c janitor.c json.c \
            kernelfs.c layers.c masks.c mounts.c namespaces.c network.c \
-           overlay.c overlay_legacy.c process.c process_limits.c remove.c \
+           overlay.c overlay_legacy.c prepare.c process.c process_limits.c remove.c \
            seccomp.c seccomp_bpf.c seccomp_names.c spec.c subids.c \
            terminal.c userns.c utils.c writedir.c \
            oci/bundle.c oci/bundle_linux.c oci/bundle_mounts.c \

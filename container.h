@@ -1,8 +1,8 @@
 /* container.h - running a container from its description: the parent's
- * steps (prepare, start, wait, release) that container-fs.c carries
- * out, for the two front ends: the layered command line (main, in
- * container-fs.c) and the OCI runtime (oci/runtime.c), which stops
- * after start and lets a later `start` command release the container. */
+ * steps (prepare and release in prepare.c; start and wait, with the
+ * child's setup, in container.c), for the two front ends: the layered command
+ * line (main, in container-fs.c) and the OCI runtime (oci/runtime.c), which
+ * stops after start and lets a later `start` command release the container. */
 #ifndef CONTAINER_FS_CONTAINER_H
 #define CONTAINER_FS_CONTAINER_H
 

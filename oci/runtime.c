@@ -252,6 +252,7 @@ done:
 		remove_cgroup(&c->spec);
 		remove_container_directory(o->root_fd, o->id);
 		close(dir_fd);
+		free_state(st);
 		return -1;
 	}
 	return dir_fd;

@@ -176,6 +176,8 @@ format:
 
 install: container-fs
 	install -D -m 755 container-fs $(DESTDIR)$(PREFIX)/bin/container-fs
+	ln -f $(DESTDIR)$(PREFIX)/bin/container-fs \
+		$(DESTDIR)$(PREFIX)/bin/container-fs-oci
 	install -D -m 644 container-fs.1 \
 		$(DESTDIR)$(PREFIX)/share/man/man1/container-fs.1
 	install -D -m 644 completions/container-fs.bash \

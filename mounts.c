@@ -23,6 +23,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "copy.h"
 #include "kernelfs.h"
 #include "layers.h"
 
@@ -579,6 +580,29 @@ static char *strip_option(const char *data, const char *prefix)
 	return out.data;
 }
 
+/* Fills the tmpfs just mounted at m's destination with what was under
+ * it (under). The tmpfs gets the directory's mode and owner too. */
+static int copy_up(int root_fd, const struct container_spec *s,
+		   const struct mount_entry *m, int under, struct failure *f)
+{
+	struct stat st;
+	int top =
+	    open_or_make(root_fd, s, m->destination, S_IFDIR, true, "mount", f);
+	if (top < 0)
+		return -1;
+	int dir = openat(top, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	close(top);
+	int result = 0;
+	if (dir < 0 || fstat(under, &st) < 0 ||
+	    copy_directory(under, dir, 32) < 0 ||
+	    fchown(dir, st.st_uid, st.st_gid) < 0 ||
+	    fchmod(dir, st.st_mode & 07777) < 0)
+		result = fail(f, "tmpcopyup", m->destination, errno);
+	if (dir >= 0)
+		close(dir);
+	return result;
+}
+
 /* A kernel filesystem a bundle names, at any destination: one that
  * lies on the container's /proc or /sys (a cgroup tree at
  * /sys/fs/cgroup) is allowed here, and only here. A "cgroup" mount
@@ -604,8 +628,20 @@ static int mount_filesystem(int root_fd, const struct container_spec *s,
 	    open_or_make(root_fd, s, m->destination, S_IFDIR, true, "mount", f);
 	if (target < 0)
 		return -1;
+	/* tmpcopyup: what lies under the tmpfs, read before it hides it. */
+	int under =
+	    m->copy_up ? openat(target, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+		       : -1;
+	if (m->copy_up && under < 0) {
+		close(target);
+		return fail(f, "mount", m->destination, errno);
+	}
 	int result = mount_on(target, "mount", m->destination,
 			      source ? source : type, type, flags, data, f);
+	if (result == 0 && under >= 0)
+		result = copy_up(root_fd, s, m, under, f);
+	if (under >= 0)
+		close(under);
 	/* A devpts's gid=5 (tty) that a user namespace does not map is
 	 * refused: mounted without it, as runc does. */
 	if (result < 0 && strcmp(type, "devpts") == 0 && data &&

@@ -52,6 +52,8 @@ struct mount_entry {
 	int source_fd;	     /* set by the parent: the source, opened */
 	char *type;	     /* MOUNT_FILESYSTEM: "proc", "tmpfs", ... */
 	bool single;	     /* MOUNT_BIND: "bind", not recursive */
+	bool copy_up;	     /* MOUNT_FILESYSTEM tmpfs: starts with a copy
+				of what it covers ("tmpcopyup") */
 	/* MS_SHARED, MS_SLAVE, MS_PRIVATE or MS_UNBINDABLE, with MS_REC
 	 * for the whole tree; 0: private */
 	unsigned long propagation;

@@ -57,7 +57,7 @@ static const struct {
 /* What the options of one mount say. */
 struct options {
 	unsigned long flags, propagation;
-	bool bind, recursive;
+	bool bind, recursive, copy_up;
 	struct string data;
 };
 
@@ -78,6 +78,10 @@ static int read_option(const char *option, const struct field *field,
 			o->propagation = propagation_options[i].propagation;
 			return 0;
 		}
+	if (strcmp(option, "tmpcopyup") == 0) {
+		o->copy_up = true;
+		return 0;
+	}
 	if (strcmp(option, "bind") == 0 || strcmp(option, "rbind") == 0) {
 		o->bind = true;
 		o->recursive |= option[0] == 'r';
@@ -164,6 +168,7 @@ static int add_filesystem(struct container_spec *s, const char *type,
 		return -1;
 	struct mount_entry *m = &s->mounts[s->mount_count - 1];
 	m->propagation = o->propagation;
+	m->copy_up = o->copy_up;
 	m->type = strdup(type);
 	return m->type ? 0 : fail(f, "config.json", "allocate", ENOMEM);
 }
@@ -222,7 +227,11 @@ static int parse_mount(const struct json *item, const struct field *field,
 		refuse_field(&type_field, "not a filesystem type", f);
 		goto done;
 	}
-	if (o.bind || (type && strcmp(type, "bind") == 0))
+	if (o.copy_up && (!type || strcmp(type, "tmpfs") != 0 || o.bind)) {
+		struct field options_at = field_of(field, "options");
+		result =
+		    refuse_field(&options_at, "tmpcopyup is for a tmpfs", f);
+	} else if (o.bind || (type && strcmp(type, "bind") == 0))
 		result = add_bind(s, bundle, source, destination, &o, field, f);
 	else if (!type)
 		result = refuse_field(&type_field,

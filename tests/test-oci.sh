@@ -398,6 +398,9 @@ test_oci_podman_run() {
 	mkdir -p "$WORK/volume" && echo host >"$WORK/volume/f"
 	pm run --rm --network none -v "$WORK/volume:/v" --user 1000:1000 -- sh -c 'cat /v/f; id -u; ls /sys/class/net' </dev/null >"$WORK/out" 2>&1
 	expect_out "$(printf 'host\n1000\nlo')"
+	# --read-only: podman's /tmp, /run and --tmpfs are "tmpcopyup" tmpfs
+	pm run --rm --read-only --tmpfs /scratch -- sh -c 'touch /x 2>/dev/null || echo read-only; touch /tmp/y /scratch/z && stat -c %a /tmp' </dev/null >"$WORK/out" 2>&1
+	expect_out "$(printf 'read-only\n1777')"
 }
 
 test_oci_podman_terminal() {

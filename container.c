@@ -192,6 +192,17 @@ static int mount_root_in_place(struct container *c, struct failure *f)
 	if (result == 0 &&
 	    mount(NULL, ".", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		result = fail(f, "mount root", c->spec.root_directory, errno);
+	/* Only the devices the container is given open (devices.c): not a
+	 * node an image brings, nor one it makes. */
+	if (result == 0 && c->spec.only_given_devices) {
+		int here = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		result = here < 0 ? fail(f, "mount root", ".", errno)
+				  : set_mount_flags(here, MS_NODEV, true,
+						    "mount root",
+						    c->spec.root_directory, f);
+		if (here >= 0)
+			close(here);
+	}
 	return result;
 }
 

@@ -138,15 +138,14 @@ test_oci_kill_a_created_container_and_delete_force() {
 
 test_oci_preserve_fds() {
 	needs_root || return 0
-	bundle '"sh", "-c", "cat <&3; ls /proc/$$/fd | tr \"\\n\" \" \""'
+	# (test -e is sh's own: no pipe of sh's own shows among its fds)
+	bundle '"sh", "-c", "cat <&3; for fd in 3 4 5; do [ -e /proc/$$/fd/$fd ] && echo has $fd; done; true"'
 	echo handed >"$WORK/fd3"
 	"$OCI" --root "$WORK/state" run --preserve-fds 1 --bundle "$WORK/bundle" \
 		fds 3<"$WORK/fd3" 4<"$WORK/fd3" </dev/null >"$WORK/out" 2>"$WORK/err"
 	status=$?
 	expect_status 0
-	expect_out_has handed
-	expect_out_has "0 1 2 3 " # and not 4
-	expect_out_lacks " 4 "
+	expect_out "$(printf 'handed\nhas 3')"
 }
 
 test_oci_one_id_once() {

@@ -11,20 +11,22 @@ CPPFLAGS += -D_GNU_SOURCE -DVERSION='"$(VERSION)"' -iquote .
 ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS)
 
 SOURCES := apparmor.c capabilities.c cgroups.c cli.c container.c copy.c devices.c \
-           environment.c hooks.c idmap.c identity.c init.c janitor.c json.c \
-           kernelfs.c layers.c masks.c mounts.c namespaces.c network.c \
+           environment.c handout.c hooks.c idmap.c identity.c init.c janitor.c \
+           json.c kernelfs.c layers.c masks.c mounts.c namespaces.c network.c \
            overlay.c overlay_legacy.c prepare.c process.c process_limits.c remove.c \
            seccomp.c seccomp_bpf.c seccomp_names.c spec.c subids.c \
            terminal.c userns.c utils.c writedir.c \
+           image/config.c image/import.c image/manifest.c image/sha256.c \
+           image/source.c image/tar.c image/unpack.c \
            oci/bundle.c oci/bundle_linux.c oci/bundle_mounts.c \
            oci/bundle_resources.c oci/commands.c oci/exec.c oci/features.c \
            oci/fields.c oci/log.c oci/runtime.c oci/seccomp_profile.c oci/state.c
-HEADERS := $(wildcard *.h oci/*.h)
+HEADERS := $(wildcard *.h image/*.h oci/*.h)
 OBJECTS := $(SOURCES:.c=.o)
 
 .PHONY: all test unit integration demo rootfs fib format install clean sanitize fuzz bench conformance
 
-all: container-fs container-fs-oci
+all: container-fs container container-fs-oci
 
 %.o: %.c $(HEADERS) Makefile
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
@@ -46,7 +48,13 @@ container-fs: container-fs.o $(OBJECTS)
 container-fs-oci: container-fs
 	ln -f container-fs $@
 
-UNIT_SOURCES := tests/unit.c tests/unit_seccomp.c tests/unit_oci.c
+# The handout's ./container ID IMAGE CMD: the same program, which looks
+# at the name it was run by.
+container: container-fs
+	ln -f container-fs container
+
+UNIT_SOURCES := tests/unit.c tests/unit_seccomp.c tests/unit_image.c \
+                tests/unit_oci.c
 tests/bin/unit: $(UNIT_SOURCES) tests/unit.h $(OBJECTS)
 	@mkdir -p tests/bin
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -I. -o $@ $(filter %.c %.o,$^)
@@ -94,9 +102,11 @@ $(SANITIZE_DIR)/%.o: %.c $(HEADERS) Makefile
 	$(SANITIZE_CC) $(CPPFLAGS) -std=gnu11 $(filter-out -Werror,$(WARNINGS)) \
 		$(SANITIZE_FLAGS) -c -o $@ $<
 
-$(SANITIZE_DIR)/unit.o $(SANITIZE_DIR)/unit_seccomp.o $(SANITIZE_DIR)/unit_oci.o: $(SANITIZE_DIR)/%.o: \
+$(SANITIZE_DIR)/unit.o $(SANITIZE_DIR)/unit_seccomp.o \
+		$(SANITIZE_DIR)/unit_image.o $(SANITIZE_DIR)/unit_oci.o: \
+		$(SANITIZE_DIR)/%.o: \
 		tests/%.c tests/unit.h $(HEADERS) Makefile
-	@mkdir -p $(SANITIZE_DIR)
+	@mkdir -p $(dir $@)
 	$(SANITIZE_CC) $(CPPFLAGS) -std=gnu11 $(filter-out -Werror,$(WARNINGS)) \
 		$(SANITIZE_FLAGS) -I. -c -o $@ $<
 
@@ -172,7 +182,8 @@ conformance: container-fs-oci
 	$(CONFORMANCE) $(CURDIR)/container-fs-oci $(CURDIR)/build/conformance $(PATTERN)
 
 format:
-	clang-format -i $(wildcard *.c *.h oci/*.c oci/*.h tests/*.c tests/*.h examples/*/*.c)
+	clang-format -i $(wildcard *.c *.h image/*.c image/*.h oci/*.c oci/*.h \
+		tests/*.c tests/*.h examples/*/*.c)
 
 install: container-fs
 	install -D -m 755 container-fs $(DESTDIR)$(PREFIX)/bin/container-fs
@@ -184,5 +195,5 @@ install: container-fs
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/container-fs
 
 clean:
-	rm -f container-fs container-fs-oci *.o oci/*.o
+	rm -f container-fs container container-fs-oci *.o image/*.o oci/*.o
 	rm -rf tests/bin build/sanitize build/fuzz

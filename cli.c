@@ -11,6 +11,7 @@
 #include <sys/mount.h>
 
 #include "environment.h"
+#include "image/config.h"
 #include "mounts.h"
 #include "network.h"
 
@@ -18,6 +19,9 @@ const char usage_text[] =
     "Usage: container-fs [OPTIONS] LAYER... WRITEDIR -- COMMAND [ARG...]\n"
     "       container-fs [OPTIONS] --rm|--read-only LAYER... -- COMMAND "
     "[ARG...]\n"
+    "       container-fs [OPTIONS] --image DEST [LAYER...] WRITEDIR -- "
+    "[COMMAND [ARG...]]\n"
+    "       container-fs import SOURCE[:NAME] DEST\n"
     "       container-fs rm WRITEDIR...\n"
     "Run COMMAND in a container whose root is an overlay of LAYERs.\n"
     "\n"
@@ -26,6 +30,12 @@ const char usage_text[] =
     "missing) receives every change the container makes.\n"
     "\n"
     "Options (before the first directory):\n"
+    "  --image DEST     run the image 'container-fs import' made in DEST:\n"
+    "                   its layers below the LAYERs given, its Env,\n"
+    "                   WorkingDir, User, Entrypoint and Cmd (COMMAND\n"
+    "                   replaces Cmd)\n"
+    "  --entrypoint PROG  replace the image's Entrypoint (and drop its\n"
+    "                   Cmd); \"\" for none\n"
     "  -v, --volume SRC:DEST[:ro|:rw]  bind the host's SRC at DEST\n"
     "  --tmpfs DEST[:OPTIONS]  a fresh tmpfs at DEST (OPTIONS: size=64m,\n"
     "                   mode=1777, ro, noexec, ...)\n"
@@ -97,6 +107,8 @@ enum {
 	OPTION_GROUP_ADD,
 	OPTION_HOSTNAME,
 	OPTION_NETWORK,
+	OPTION_IMAGE,
+	OPTION_ENTRYPOINT,
 };
 
 static const struct option long_options[] = {
@@ -116,6 +128,8 @@ static const struct option long_options[] = {
     {"hostname", required_argument, NULL, OPTION_HOSTNAME},
     {"network", required_argument, NULL, OPTION_NETWORK},
     {"net", required_argument, NULL, OPTION_NETWORK},
+    {"image", required_argument, NULL, OPTION_IMAGE},
+    {"entrypoint", required_argument, NULL, OPTION_ENTRYPOINT},
     {"overlay-workdir", required_argument, NULL, OPTION_OVERLAY_WORKDIR},
     {"legacy-mount", no_argument, NULL, OPTION_LEGACY_MOUNT},
     {"init", no_argument, NULL, OPTION_INIT},
@@ -159,6 +173,7 @@ static int set_field(char **field, const char *value, struct failure *f)
  * in Docker's order whatever the order given. */
 struct gathered {
 	bool rm, read_only, read_only_tmpfs, env_host;
+	const char *image, *entrypoint; /* --image, --entrypoint */
 	char **env_files, **env_options;
 	size_t env_file_count, env_option_count;
 };
@@ -192,6 +207,14 @@ static int parse_option(int option, char **argv, struct container_spec *s,
 				   f);
 	case OPTION_ENV_HOST:
 		g->env_host = true;
+		return 0;
+	case OPTION_IMAGE:
+		if (!optarg[0])
+			return usage_error(f, "--image: empty path");
+		g->image = optarg;
+		return 0;
+	case OPTION_ENTRYPOINT:
+		g->entrypoint = optarg;
 		return 0;
 	case 'w':
 		if (!valid_container_path(optarg) && strcmp(optarg, "/") != 0)
@@ -393,21 +416,25 @@ static int refuse_option_word(const char *word, const char *where,
 			word);
 }
 
-/* The directories before "--", and COMMAND after it. */
-static int parse_positional(int argc, char **argv, int split,
+/* The directories before "--", and COMMAND after it (which an image's
+ * Entrypoint and Cmd may stand in for). */
+static int parse_positional(int argc, char **argv, int split, bool image,
 			    struct container_spec *s, struct failure *f)
 {
 	bool has_writedir = s->writable == WRITABLE_WRITEDIR;
 	int directories = split - optind;
+	/* An image brings its own layers. */
+	int needed = (has_writedir ? 1 : 0) + (image ? 0 : 1);
 	if (split == argc)
 		return usage_error(f, "missing '--' before COMMAND");
-	if (directories < (has_writedir ? 2 : 1))
-		return usage_error(f, has_writedir
+	if (directories < needed)
+		return usage_error(f, image ? "need a WRITEDIR before '--'"
+				      : has_writedir
 					  ? "need at least one LAYER and a "
 					    "WRITEDIR before '--'"
 					  : "need at least one LAYER before "
 					    "'--'");
-	if (split + 1 == argc)
+	if (split + 1 == argc && !image)
 		return usage_error(f, "missing COMMAND after '--'");
 	for (int i = optind; i < split; i++) {
 		if (argv[i][0] == '\0')
@@ -452,6 +479,17 @@ static int parse_rm(int argc, char **argv, struct command_line *cl,
 	return 0;
 }
 
+/* "import SOURCE[:NAME] DEST": image/import.c checks its own words. */
+static int parse_import(int argc, char **argv, struct command_line *cl,
+			struct failure *f)
+{
+	(void)f;
+	cl->action = ACTION_IMPORT;
+	cl->operands = argv + 2;
+	cl->operand_count = argc - 2;
+	return 0;
+}
+
 /* Verbs: a command line without "--" whose first word names one (with
  * "--" the same word is a LAYER). */
 static const struct verb {
@@ -460,6 +498,7 @@ static const struct verb {
 		     struct failure *f);
 } verbs[] = {
     {"rm", parse_rm},
+    {"import", parse_import},
 };
 
 int parse_command_line(int argc, char **argv, struct command_line *cl,
@@ -481,10 +520,16 @@ int parse_command_line(int argc, char **argv, struct command_line *cl,
 		if (strcmp(argv[1], verbs[i].name) == 0)
 			return verbs[i].parse(argc, argv, cl, f);
 	int result = parse_options(split, argv, &cl->action, s, &g, f);
+	if (result == 0 && cl->action == ACTION_RUN && g.entrypoint && !g.image)
+		result = usage_error(f, "--entrypoint needs --image");
+	/* The image's config first: the command line's settings win. */
 	if (result == 0 && cl->action == ACTION_RUN)
 		result =
 		    apply_writable_layer(s, &g, f) < 0 ||
-			    parse_positional(argc, argv, split, s, f) < 0 ||
+			    parse_positional(argc, argv, split, g.image, s, f) <
+				0 ||
+			    (g.image &&
+			     apply_image(s, g.image, g.entrypoint, f) < 0) ||
 			    apply_environment(s, &g, f) < 0 ||
 			    check_spec(s, f) < 0
 			? -1

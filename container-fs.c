@@ -22,12 +22,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "container.h"
+#include "handout.h"
+#include "image/import.h"
 #include "janitor.h"
 #include "oci/runtime.h"
 #include "remove.h"
@@ -89,6 +92,8 @@ static __attribute__((noinline)) int container_fs(struct container *c, int argc,
 		status = run_container(c);
 	} else if (cl.action == ACTION_RM)
 		status = remove_writedirs(cl.operands, cl.operand_count);
+	else if (cl.action == ACTION_IMPORT) /* its argv: "import" onwards */
+		status = import_command(cl.operand_count + 1, cl.operands - 1);
 	else if (fputs(cl.action == ACTION_HELP ? usage_text
 						: "container-fs " VERSION "\n",
 		       stdout) >= 0 &&
@@ -119,7 +124,22 @@ int main(int argc, char **argv)
 		return EXIT_SETUP_FAILED;
 	/* Called container-fs-oci (a hard link), we are an OCI runtime
 	 * with runc's command line. */
-	if (strcmp(program_name(argv[0]), "container-fs-oci") == 0)
+	if (argc > 0 && strcmp(program_name(argv[0]), "container-fs-oci") == 0)
 		return oci_main(&c, argc, argv);
-	return container_fs(&c, argc, argv);
+	char **handout = NULL;
+	if (argc > 0 && run_as_handout(argv[0])) {
+		struct failure f;
+		argc = handout_arguments(argc, argv, &handout, &f);
+		if (argc < 0 && !f.detail[0])
+			fputs("Usage: ./container [ID] [IMAGE] [CMD]...\n",
+			      stderr);
+		else if (argc < 0)
+			print_failure(&f);
+		if (argc < 0)
+			return EXIT_SETUP_FAILED;
+		argv = handout;
+	}
+	int status = container_fs(&c, argc, argv);
+	free(handout);
+	return status;
 }

@@ -211,6 +211,12 @@ int resolve_identity(const struct container_spec *s, struct identity *id,
 		return -1;
 	if (name[0] && find_memberships(name, id, f) < 0)
 		return -1;
+	/* The primary group is a supplementary one too, as podman and
+	 * Docker (since containerd's fix for CVE-2023-25173) give it: a
+	 * file whose group permissions deny that group keeps denying it
+	 * after a setgid(2) elsewhere. */
+	if (add_group(id, id->gid, f) < 0)
+		return -1;
 	for (size_t i = 0; i < s->group_count; i++) {
 		gid_t gid;
 		if (find_group(s->groups[i], &gid, f) < 0 ||

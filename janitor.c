@@ -31,7 +31,12 @@
 /* Removes name in parent: a file at once, a directory once emptied. */
 static void remove_entry(int parent, const char *name, int depth)
 {
-	if (unlinkat(parent, name, 0) == 0 || errno == ENOENT ||
+	/* A directory of ours without write permission (an imported
+	 * layer's read-only directory, without root): give it back. */
+	int result = unlinkat(parent, name, 0);
+	if (result < 0 && errno == EACCES && fchmod(parent, 0700) == 0)
+		result = unlinkat(parent, name, 0);
+	if (result == 0 || errno == ENOENT ||
 	    (errno != EISDIR && errno != EPERM) || depth < 0)
 		return;
 	int fd = openat(parent, name,

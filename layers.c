@@ -7,7 +7,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/xattr.h>
 #include <unistd.h>
+
+const char *layer_marks_value(enum layer_marks marks)
+{
+	return marks == MARKS_TRUSTED ? "trusted"
+	       : marks == MARKS_USER  ? "user"
+				      : "any";
+}
+
+int parse_layer_marks(const char *value)
+{
+	for (int marks = MARKS_ANY; marks <= MARKS_USER; marks++)
+		if (strcmp(value, layer_marks_value(marks)) == 0)
+			return marks;
+	return -1;
+}
 
 char *path_of_fd(int fd)
 {
@@ -57,6 +73,75 @@ int open_layers(struct layer_stack *s, char **names, int count,
 		if (!l->path)
 			return fail(f, "layer", l->name, errno);
 	}
+	return 0;
+}
+
+/* The record of the layer open at fd: 1 found, 0 none, -1 one that
+ * says something unknown. */
+static int read_record(int fd, const char *name, enum layer_marks *marks)
+{
+	char path[32], value[32];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	ssize_t n = getxattr(path, name, value, sizeof(value) - 1);
+	/* None, or none we may read (a layer we cannot read at all is
+	 * refused by the checks after this one, saying why). */
+	if (n < 0)
+		return errno == ERANGE ? -1 : 0;
+	value[n] = '\0';
+	int parsed = parse_layer_marks(value);
+	if (parsed < 0)
+		return -1;
+	*marks = (enum layer_marks)parsed;
+	return 1;
+}
+
+static int refuse_marks(const struct layer *l, const char *problem,
+			const char *hint, struct failure *f)
+{
+	fail(f, "layer", l->name, 0);
+	snprintf(f->detail, sizeof(f->detail), "%.3000s %s", l->name, problem);
+	return add_hint(f, "%s", hint);
+}
+
+int read_layer_marks(struct layer_stack *s, bool userns, struct failure *f)
+{
+	const struct layer *trusted = NULL, *user = NULL;
+	s->marks = MARKS_ANY;
+	for (int i = 0; i < s->count; i++) {
+		const struct layer *l = &s->layers[i];
+		enum layer_marks marks = MARKS_ANY;
+		/* Only root outside a user namespace reads trusted.*: the
+		 * record no container can forge. */
+		int found =
+		    userns ? 0
+			   : read_record(l->fd, LAYER_RECORD_TRUSTED, &marks);
+		if (found == 0)
+			found = read_record(l->fd, LAYER_RECORD_USER, &marks);
+		if (found < 0)
+			return refuse_marks(l,
+					    "has an unreadable import record",
+					    "import the image again", f);
+		if (marks == MARKS_TRUSTED && !trusted)
+			trusted = l;
+		if (marks == MARKS_USER && !user)
+			user = l;
+	}
+	if (trusted && user)
+		return refuse_marks(
+		    user,
+		    "was imported without root, and a layer below or "
+		    "above it with root",
+		    "overlayfs reads deleted files' marks one way per mount: "
+		    "import every image of the stack the same way",
+		    f);
+	if (trusted && userns)
+		return refuse_marks(
+		    trusted,
+		    "was imported with root: its deleted directories are "
+		    "marked in trusted.* xattrs, which a run without root "
+		    "cannot read (deleted files would show)",
+		    "run with sudo, or import the image again without sudo", f);
+	s->marks = trusted ? MARKS_TRUSTED : user ? MARKS_USER : MARKS_ANY;
 	return 0;
 }
 

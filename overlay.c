@@ -284,7 +284,7 @@ int create_overlay(const struct layer_stack *s, const struct writedir *w,
 	int result = -1;
 	if (!lower_fds)
 		fail(f, "mount overlay", "prepare", errno);
-	else if (open_upper(tmpfs_fd, w, false, &u, f) == 0) {
+	else if (open_upper(tmpfs_fd, w, s->marks == MARKS_USER, &u, f) == 0) {
 		for (int i = 0; i < s->count; i++)
 			lower_fds[i] = s->layers[i].fd;
 		result = build_overlay(s, lower_fds, &u, f);
@@ -312,7 +312,9 @@ int create_overlay_here(const struct layer_stack *s, const struct writedir *w,
 		u = (struct upper){fds[s->count], fds[s->count + 1],
 				   w->userxattr, w->path};
 		result = build_overlay(s, fds, &u, f);
-	} else if (fds && open_upper(tmpfs_fd, NULL, true, &u, f) == 0) {
+	} else if (fds && open_upper(tmpfs_fd, NULL,
+				     /* root's --userns reads trusted.* */
+				     s->marks != MARKS_TRUSTED, &u, f) == 0) {
 		result = build_overlay(s, fds, &u, f);
 		close_upper(&u, NULL);
 	}

@@ -83,7 +83,7 @@ int mount_overlay_legacy(const struct layer_stack *s, const struct writedir *w,
 	    escape_directory(&data, names[s->count]) < 0 ||
 	    append_string(&data, ",workdir=") < 0 ||
 	    escape_directory(&data, names[s->count + 1]) < 0 ||
-	    ((w ? w->userxattr : userns) &&
+	    ((w ? w->userxattr : userns || s->marks == MARKS_USER) &&
 	     append_string(&data, ",userxattr") < 0)) {
 		fail(f, "mount overlay", "build options", errno);
 		goto out;

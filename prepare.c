@@ -118,7 +118,8 @@ static int prepare_writedir_for_run(struct container *c, struct failure *f)
 	if (c->userns && c->maps.kind == IDS_SUBORDINATE)
 		w->maps = &c->maps;
 	return start_janitor(w, f) < 0 ||
-		       lock_writedir(w, c->userns && !c->root, f) < 0 ||
+		       lock_writedir(w, c->userns && !c->root, c->layers.marks,
+				     f) < 0 ||
 		       choose_id_range(c, f) < 0 ||
 		       open_writedir_for_run(
 			   w, c->layers.layers[c->layers.count - 1].fd, f) < 0
@@ -138,7 +139,9 @@ static int open_root_parts(struct container *c, struct failure *f)
 			return fail(f, "root", c->spec.root_directory, errno);
 		return 0;
 	}
-	if (open_layers(&c->layers, c->spec.layers, c->spec.layer_count, f) < 0)
+	if (open_layers(&c->layers, c->spec.layers, c->spec.layer_count, f) <
+		0 ||
+	    read_layer_marks(&c->layers, c->userns && !c->root, f) < 0)
 		return -1;
 	if (c->spec.writable == WRITABLE_WRITEDIR)
 		return prepare_writedir_for_run(c, f);

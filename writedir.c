@@ -496,6 +496,25 @@ static int write_record(struct writedir *w, bool user, struct failure *f)
 	return 0;
 }
 
+/* The layers' marks are read the same way as WRITEDIR's, or not at
+ * all: an image imported without root needs userxattr, one imported
+ * with root needs none. */
+static int check_marks_agree(struct writedir *w, enum layer_marks marks,
+			     struct failure *f)
+{
+	if ((marks == MARKS_USER && w->userxattr) ||
+	    (marks == MARKS_TRUSTED && !w->userxattr) || marks == MARKS_ANY)
+		return 0;
+	fail(f, "writedir", w->path, 0);
+	snprintf(f->detail, sizeof(f->detail),
+		 "%.3800s keeps its marks in %s xattrs, and the image's "
+		 "layers in %s ones",
+		 w->path, w->userxattr ? "user.*" : "trusted.*",
+		 w->userxattr ? "trusted.*" : "user.*");
+	return add_hint(f, "one overlay reads one kind: use a new WRITEDIR "
+			   "for this image");
+}
+
 int read_record(struct writedir *w, bool userns, struct failure *f)
 {
 	char value[64];
@@ -528,7 +547,9 @@ int read_record(struct writedir *w, bool userns, struct failure *f)
 		w->userxattr = true;
 	else if (found && strcmp(value, "trusted") == 0 && userns)
 		return refuse_root_writedir(w, f);
-	else if (found && strcmp(value, "trusted") != 0)
+	else if (found && strcmp(value, "trusted") == 0)
+		w->userxattr = false;
+	else if (found)
 		return refuse_record(w, OLD_MARKS, value, f);
 	return 0;
 }
@@ -586,7 +607,8 @@ int lock_writedir_for_removal(struct writedir *w, struct failure *f)
 	return 0;
 }
 
-int lock_writedir(struct writedir *w, bool userns, struct failure *f)
+int lock_writedir(struct writedir *w, bool userns, enum layer_marks marks,
+		  struct failure *f)
 {
 	if (make_lock(w, f) < 0)
 		return -1;
@@ -597,7 +619,13 @@ int lock_writedir(struct writedir *w, bool userns, struct failure *f)
 		return errno == EWOULDBLOCK
 			   ? refuse_in_use(w, f)
 			   : fail(f, "workdir", w->path, errno);
-	return read_record(w, userns, f);
+	if (read_record(w, userns, f) < 0)
+		return -1;
+	/* A WRITEDIR used for the first time follows the layers: user.*
+	 * marks for layers imported without root. */
+	if (!w->recorded && marks == MARKS_USER)
+		w->userxattr = true;
+	return check_marks_agree(w, marks, f);
 }
 
 int open_writedir_for_run(struct writedir *w, int top_layer_fd,

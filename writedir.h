@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <sys/stat.h>
 
+#include "layers.h"
 #include "process.h"
 #include "subids.h"
 #include "utils.h"
@@ -77,8 +78,12 @@ int prepare_writedir(struct writedir *w, struct failure *f);
 /* Takes WRITEDIR's lock, so a second container-fs on it is refused: it
  * makes the lock directory, fresh and only ours (only once the janitor
  * runs, so a SIGKILL at any moment leaves none behind), and flocks it
- * and --workdir. Then reads WRITEDIR's record (read_record). 0 or -1. */
-int lock_writedir(struct writedir *w, bool userns, struct failure *f);
+ * and --workdir. Then reads WRITEDIR's record (read_record), which a
+ * WRITEDIR used for the first time takes from the layers' marks (user.*
+ * for layers imported without root) and an old one must agree with.
+ * 0 or -1. */
+int lock_writedir(struct writedir *w, bool userns, enum layer_marks marks,
+		  struct failure *f);
 
 /* Takes WRITEDIR's lock as a run does, for `container-fs rm`: refused
  * (in use) while a run holds it. Call after open_writedir; release

@@ -30,13 +30,19 @@ _container_fs()
 		fi
 	done
 
+	# container-fs import SOURCE[:NAME] DEST
+	if [[ ${words[1]-} == import ]]; then
+		((cword > 1)) && _filedir
+		return
+	fi
+
 	case $prev in
-	-v | --volume | --env-file | --overlay-workdir)
+	-v | --volume | --env-file | --overlay-workdir | --image)
 		_filedir
 		return
 		;;
 	--tmpfs | -w | --workdir | --hostname | -e | --env | -u | --user | \
-		--group-add)
+		--group-add | --entrypoint)
 		return
 		;;
 	--network | --net)
@@ -73,7 +79,7 @@ _container_fs()
 		-v | --volume | --tmpfs | -e | --env | --env-file | -w | \
 			--workdir | -u | --user | --group-add | --hostname | \
 			--network | --net | --overlay-workdir | --cap-add | \
-			--cap-drop)
+			--cap-drop | --image | --entrypoint)
 			((i++))
 			;;
 		-*) ;;
@@ -87,9 +93,14 @@ _container_fs()
 			--init --overlay-workdir --legacy-mount --userns --no-userns
 			--single-id
 			--cap-add --cap-drop --allow-new-privs --seccomp=
-			--unmask --privileged -h --help -V --version' -- "$cur"))
+			--unmask --privileged --image --entrypoint -h --help -V
+			--version' -- "$cur"))
 		[[ ${COMPREPLY-} == *= ]] && compopt -o nospace
 		return
+	fi
+	# The verb, as the first word.
+	if ((cword == 1)) && [[ $cur != -* ]]; then
+		COMPREPLY=($(compgen -W 'import' -- "$cur"))
 	fi
 	_filedir -d
 } &&

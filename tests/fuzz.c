@@ -4,15 +4,17 @@
  * with -v, --tmpfs, -e and the rest). Built and run by `make fuzz`.
  *
  * The input's first byte picks the check (from 0xf0 up an OCI bundle's
- * config.json; else modulo 3: 1 escaping, 0 arguments, 2 JSON); for
- * escaping and arguments the rest is a list of words separated by NUL
- * bytes, for JSON and config.json it is the document. Any broken
- * property calls abort(), which libFuzzer reports as a crash. */
+ * config.json; else modulo 4: 1 escaping, 0 arguments, 2 JSON, 3 the
+ * tar reader); for escaping and arguments the rest is a list of words
+ * separated by NUL bytes, for JSON, tar and config.json it is the
+ * document. Any broken property calls abort(), which libFuzzer reports
+ * as a crash. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "image/tar.h"
 #include "json.h"
 #include "oci/bundle.h"
 #include "overlay.h"
@@ -284,17 +286,73 @@ static void check_bundle(const uint8_t *data, size_t size)
 	free_spec(&s);
 }
 
+struct bytes {
+	const uint8_t *data;
+	size_t size, at;
+};
+
+/* Hands out the input in pieces of odd sizes, as a pipe would. */
+static ssize_t read_bytes(void *context, void *buffer, size_t length)
+{
+	struct bytes *b = context;
+	size_t left = b->size - b->at;
+	if (length > left)
+		length = left;
+	if (length > 1 + b->at % 700)
+		length = 1 + b->at % 700;
+	memcpy(buffer, b->data + b->at, length);
+	b->at += length;
+	return (ssize_t)length;
+}
+
+/* The tar reader never reads past its input (ASan), never returns more
+ * data than an entry's size, and every entry it returns is whole: a
+ * name without NUL, links with a target, xattrs within bounds; on an
+ * error it says why. */
+static void check_tar(const uint8_t *data, size_t size)
+{
+	struct bytes b = {data, size, 0};
+	struct tar_reader r;
+	struct tar_entry e = {0};
+	char buffer[1000];
+	int got;
+	tar_begin(&r, (struct tar_input){read_bytes, NULL, &b});
+	while ((got = tar_next(&r, &e)) == 1) {
+		require(e.name && e.name[0]);
+		require((e.type != TAR_HARDLINK && e.type != TAR_SYMLINK) ||
+			(e.link && e.link[0]));
+		require(e.type == TAR_FILE || e.size == 0);
+		require(e.size <= TAR_MAX_SIZE);
+		require(e.xattr_count <= TAR_MAX_XATTRS);
+		for (size_t i = 0; i < e.xattr_count; i++)
+			require(e.xattrs[i].length <= TAR_MAX_XATTR);
+		uint64_t read = 0;
+		ssize_t n;
+		while ((n = tar_read(&r, buffer, sizeof(buffer))) > 0)
+			read += (uint64_t)n;
+		require(read <= e.size);
+		if (n < 0)
+			break;
+	}
+	require(got != -1 ||
+		(memchr(r.error, '\0', sizeof(r.error)) && r.error[0]));
+	require(b.at <= size);
+	tar_free_entry(&e);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size == 0)
 		return 0;
 	if (data[0] >= 0xf0)
 		check_bundle(data + 1, size - 1);
-	else if (data[0] % 3 == 1)
+	else if (data[0] % 4 == 1)
 		check_escaping(data + 1, size - 1);
-	else if (data[0] % 3 == 0)
+	else if (data[0] % 4 == 0)
 		check_arguments(data + 1, size - 1);
-	else
+	else if (data[0] % 4 == 2)
 		check_json(data + 1, size - 1);
+	else
+		check_tar(data + 1, size - 1);
 	return 0;
 }

@@ -424,6 +424,7 @@ int main(void)
 	test_json();
 	test_path_is_within();
 	test_seccomp();
+	test_image();
 	test_bundle();
 	return failures ? 1 : 0;
 }

@@ -8,6 +8,9 @@ void check(int condition, const char *name);
 /* unit_seccomp.c */
 void test_seccomp(void);
 
+/* unit_image.c */
+void test_image(void);
+
 /* unit_oci.c */
 void test_bundle(void);
 

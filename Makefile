@@ -7,34 +7,54 @@ CFLAGS ?= -O2 -g
 # Static: no dynamic loader at each launch (about 0.8 ms here), and the
 # binary works in any image. glibc's libc.a comes with libc6-dev.
 LDFLAGS ?= -static
-CPPFLAGS += -D_GNU_SOURCE -DVERSION='"$(VERSION)"'
+CPPFLAGS += -D_GNU_SOURCE -DVERSION='"$(VERSION)"' -iquote .
 ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS)
 
-SOURCES := capabilities.c cli.c environment.c handout.c idmap.c identity.c \
-           init.c janitor.c json.c kernelfs.c layers.c masks.c mounts.c \
-           network.c overlay.c overlay_legacy.c process.c remove.c seccomp.c \
-           spec.c subids.c terminal.c userns.c utils.c writedir.c \
+SOURCES := apparmor.c capabilities.c cgroups.c cli.c container.c copy.c devices.c \
+           environment.c handout.c hooks.c idmap.c identity.c init.c janitor.c \
+           json.c kernelfs.c layers.c masks.c mounts.c namespaces.c network.c \
+           overlay.c overlay_legacy.c prepare.c process.c process_limits.c remove.c \
+           seccomp.c seccomp_bpf.c seccomp_names.c spec.c subids.c \
+           terminal.c userns.c utils.c writedir.c \
            image/config.c image/import.c image/manifest.c image/sha256.c \
-           image/source.c image/tar.c image/unpack.c
-HEADERS := $(wildcard *.h image/*.h)
+           image/source.c image/tar.c image/unpack.c \
+           oci/bundle.c oci/bundle_linux.c oci/bundle_mounts.c \
+           oci/bundle_resources.c oci/commands.c oci/exec.c oci/features.c \
+           oci/fields.c oci/log.c oci/runtime.c oci/seccomp_profile.c oci/state.c
+HEADERS := $(wildcard *.h image/*.h oci/*.h)
 OBJECTS := $(SOURCES:.c=.o)
 
-.PHONY: all test unit integration demo rootfs fib format install clean sanitize fuzz bench
+.PHONY: all test unit integration demo rootfs fib format install clean sanitize fuzz bench conformance
 
-all: container-fs container
+all: container-fs container container-fs-oci
 
 %.o: %.c $(HEADERS) Makefile
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
+# The system call names of the target architecture, from the compiler's
+# own <sys/syscall.h>, for seccomp profiles (seccomp_names.c).
+build/syscall-names.h: Makefile
+	@mkdir -p build
+	echo '#include <sys/syscall.h>' | $(CC) -E -dM - | \
+		sed -n 's/^#define SYS_\([a-z0-9_]*\) .*/CALL(\1)/p' | LC_ALL=C sort >$@.tmp
+	mv $@.tmp $@
+
+seccomp_names.o build/sanitize/seccomp_names.o build/fuzz/fuzz: build/syscall-names.h
+
 container-fs: container-fs.o $(OBJECTS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^
+
+# The OCI runtime: the same binary, chosen by its name (a hard link).
+container-fs-oci: container-fs
+	ln -f container-fs $@
 
 # The handout's ./container ID IMAGE CMD: the same program, which looks
 # at the name it was run by.
 container: container-fs
 	ln -f container-fs container
 
-UNIT_SOURCES := tests/unit.c tests/unit_seccomp.c tests/unit_image.c
+UNIT_SOURCES := tests/unit.c tests/unit_seccomp.c tests/unit_image.c \
+                tests/unit_oci.c
 tests/bin/unit: $(UNIT_SOURCES) tests/unit.h $(OBJECTS)
 	@mkdir -p tests/bin
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -I. -o $@ $(filter %.c %.o,$^)
@@ -83,7 +103,8 @@ $(SANITIZE_DIR)/%.o: %.c $(HEADERS) Makefile
 		$(SANITIZE_FLAGS) -c -o $@ $<
 
 $(SANITIZE_DIR)/unit.o $(SANITIZE_DIR)/unit_seccomp.o \
-		$(SANITIZE_DIR)/unit_image.o: $(SANITIZE_DIR)/%.o: \
+		$(SANITIZE_DIR)/unit_image.o $(SANITIZE_DIR)/unit_oci.o: \
+		$(SANITIZE_DIR)/%.o: \
 		tests/%.c tests/unit.h $(HEADERS) Makefile
 	@mkdir -p $(dir $@)
 	$(SANITIZE_CC) $(CPPFLAGS) -std=gnu11 $(filter-out -Werror,$(WARNINGS)) \
@@ -91,6 +112,7 @@ $(SANITIZE_DIR)/unit.o $(SANITIZE_DIR)/unit_seccomp.o \
 
 $(SANITIZE_DIR)/container-fs: $(SANITIZE_DIR)/container-fs.o $(SANITIZE_OBJECTS)
 	$(SANITIZE_CC) $(SANITIZE_FLAGS) -o $@ $^
+	ln -f $@ $(SANITIZE_DIR)/container-fs-oci
 
 $(SANITIZE_DIR)/unit: $(addprefix $(SANITIZE_DIR)/,$(notdir $(UNIT_SOURCES:.c=.o))) \
 		$(SANITIZE_OBJECTS)
@@ -143,20 +165,35 @@ fuzz: build/fuzz/fuzz
 		-artifact_prefix=build/fuzz/ build/fuzz/corpus tests/fuzz-corpus
 
 # Launch latency against bubblewrap, crun, runc; layers; load; memory.
-bench: container-fs build/rootfs
+bench: container-fs container-fs-oci build/rootfs
 	bench/run
 
+# The OCI conformance suite (opencontainers/runtime-tools' validation)
+# against container-fs-oci, from the peer suites beside the work tree
+# (../shared/peers, or ../../shared/peers from a work tree of it), or
+# CONFORMANCE=path/to/oci-validation. TAP files and the summary go to
+# build/conformance. Not part of make test: it takes minutes, and builds
+# the suite with Go on its first run.
+CONFORMANCE ?= $(firstword $(wildcard ../shared/peers/oci-validation \
+                                      ../../shared/peers/oci-validation))
+conformance: container-fs-oci
+	@[ -n "$(CONFORMANCE)" ] || { echo "make conformance: no oci-validation runner here; give CONFORMANCE=path/to/oci-validation" >&2; exit 2; }
+	rm -rf build/conformance
+	$(CONFORMANCE) $(CURDIR)/container-fs-oci $(CURDIR)/build/conformance $(PATTERN)
+
 format:
-	clang-format -i $(wildcard *.c *.h image/*.c image/*.h tests/*.c tests/*.h \
-		examples/*/*.c)
+	clang-format -i $(wildcard *.c *.h image/*.c image/*.h oci/*.c oci/*.h \
+		tests/*.c tests/*.h examples/*/*.c)
 
 install: container-fs
 	install -D -m 755 container-fs $(DESTDIR)$(PREFIX)/bin/container-fs
+	ln -f $(DESTDIR)$(PREFIX)/bin/container-fs \
+		$(DESTDIR)$(PREFIX)/bin/container-fs-oci
 	install -D -m 644 container-fs.1 \
 		$(DESTDIR)$(PREFIX)/share/man/man1/container-fs.1
 	install -D -m 644 completions/container-fs.bash \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/container-fs
 
 clean:
-	rm -f container-fs container *.o image/*.o
+	rm -f container-fs container container-fs-oci *.o image/*.o oci/*.o
 	rm -rf tests/bin build/sanitize build/fuzz

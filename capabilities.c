@@ -91,7 +91,14 @@ int parse_capability(const char *name, capability_mask *mask)
 	return -1;
 }
 
-int limit_bounding_set(capability_mask *keep, struct failure *f)
+const char *capability_name(int cap)
+{
+	return cap >= 0 && cap < KNOWN_CAPABILITIES ? capability_names[cap]
+						    : NULL;
+}
+
+int limit_bounding_set(struct capability_sets *keep, bool exact,
+		       struct failure *f)
 {
 	/* The bounding set caps what any later exec can gain, file
 	 * capabilities and setuid-root included. The kernel may know more
@@ -100,8 +107,9 @@ int limit_bounding_set(capability_mask *keep, struct failure *f)
 	 * are read (one call per capability, not two): capset refuses a
 	 * kept one the bounding set lacks. */
 	int cap;
+	capability_mask lacking = 0;
 	for (cap = 0;; cap++) {
-		bool kept = cap < 64 && (*keep & BIT(cap));
+		bool kept = cap < 64 && (keep->bounding & BIT(cap));
 		int result = kept ? prctl(PR_CAPBSET_READ, cap, 0, 0, 0)
 				  : prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
 		if (result < 0 && errno == EINVAL)
@@ -110,16 +118,35 @@ int limit_bounding_set(capability_mask *keep, struct failure *f)
 			return fail(f, "capabilities", "drop bounding set",
 				    errno);
 		if (kept && result == 0)
-			*keep &= ~BIT(cap);
+			lacking |= BIT(cap);
 	}
 	if (cap < 64)
-		*keep &= BIT(cap) - 1;
+		lacking |= ~(BIT(cap) - 1);
+	capability_mask asked = keep->bounding | keep->effective |
+				keep->permitted | keep->inheritable |
+				keep->ambient;
+	for (int missing = 0; exact && missing < 64; missing++)
+		if ((asked & lacking) & BIT(missing)) {
+			fail(f, "capabilities", "", 0);
+			snprintf(
+			    f->detail, sizeof(f->detail),
+			    "CAP_%s: this runtime does not have it to give",
+			    capability_name(missing) ? capability_name(missing)
+						     : "?");
+			return -1;
+		}
+	keep->bounding &= ~lacking;
+	keep->effective &= ~lacking;
+	keep->permitted &= ~lacking;
+	keep->inheritable &= ~lacking;
+	keep->ambient &= ~lacking;
 	return 0;
 }
 
-int set_capabilities(capability_mask keep, struct failure *f)
+int set_capabilities(const struct capability_sets *keep, struct failure *f)
 {
-	/* Ambient capabilities survive exec of unprivileged programs. */
+	/* Ambient capabilities survive exec of unprivileged programs: none
+	 * but those asked for. */
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 &&
 	    errno != EINVAL)
 		return fail(f, "capabilities", "clear ambient set", errno);
@@ -127,13 +154,18 @@ int set_capabilities(capability_mask keep, struct failure *f)
 	    .version = _LINUX_CAPABILITY_VERSION_3};
 	struct __user_cap_data_struct data[2];
 	for (int i = 0; i < 2; i++) {
-		__u32 bits = (__u32)(keep >> (32 * i));
-		data[i].effective = bits;
-		data[i].permitted = bits;
-		data[i].inheritable = bits;
+		data[i].effective = (__u32)(keep->effective >> (32 * i));
+		data[i].permitted = (__u32)(keep->permitted >> (32 * i));
+		data[i].inheritable = (__u32)(keep->inheritable >> (32 * i));
 	}
 	if (syscall(SYS_capset, &header, data) < 0)
 		return fail(f, "capabilities", "capset", errno);
+	/* The kernel raises an ambient capability only while it is both
+	 * permitted and inheritable, which capset just made it. */
+	for (int cap = 0; cap < 64; cap++)
+		if ((keep->ambient & BIT(cap)) &&
+		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+			return fail(f, "capabilities", "raise ambient", errno);
 	return 0;
 }
 

@@ -22,15 +22,24 @@ capability_mask all_capabilities(void);
  * mask. Returns 0, or -1 for a name it does not know. */
 int parse_capability(const char *name, capability_mask *mask);
 
-/* Limits the bounding set to keep (what any later exec can gain), and
- * removes from keep what the bounding set did not have. Needs
- * CAP_SETPCAP. */
-int limit_bounding_set(capability_mask *keep, struct failure *f);
+/* The sets a process has (bit N: capability N). */
+struct capability_sets {
+	capability_mask bounding, effective, permitted, inheritable, ambient;
+};
 
-/* Leaves the process exactly keep in its permitted, effective and
- * inheritable sets and an empty ambient set, so COMMAND (exec'd as
- * root) gets keep and nothing more; 0 for a user other than root. */
-int set_capabilities(capability_mask keep, struct failure *f);
+/* The name of capability number cap ("CHOWN"), or NULL. */
+const char *capability_name(int cap);
+
+/* Limits the bounding set to keep->bounding (what any later exec can
+ * gain), and removes from every set of keep what the bounding set did
+ * not have, or (exact) refuses to: -1 naming the first one. Needs
+ * CAP_SETPCAP. */
+int limit_bounding_set(struct capability_sets *keep, bool exact,
+		       struct failure *f);
+
+/* Leaves the process exactly keep's permitted, effective, inheritable
+ * and ambient sets, so COMMAND gets them and nothing more. */
+int set_capabilities(const struct capability_sets *keep, struct failure *f);
 
 /* Whether this process has capability cap (CAP_SYS_ADMIN, ...) in its
  * effective set, in its own user namespace. */

@@ -269,9 +269,9 @@ static int parse_option(int option, char **argv, struct container_spec *s,
 					    optarg, "unknown capability");
 		/* In the order given: "--cap-drop ALL --cap-add X". */
 		if (option == OPTION_CAP_ADD)
-			s->capabilities |= mask;
+			add_capabilities(s, mask);
 		else
-			s->capabilities &= ~mask;
+			drop_capabilities(s, mask);
 		return 0;
 	case OPTION_ALLOW_NEW_PRIVS:
 		s->allow_new_privs = true;
@@ -296,7 +296,7 @@ static int parse_option(int option, char **argv, struct container_spec *s,
 		s->single_id = true;
 		return 0;
 	case OPTION_PRIVILEGED:
-		s->capabilities = all_capabilities();
+		add_capabilities(s, all_capabilities());
 		s->allow_new_privs = true;
 		s->seccomp_unconfined = true;
 		s->unmask = true;

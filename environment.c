@@ -6,9 +6,11 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -176,6 +178,10 @@ char **build_environment(const struct container_spec *s, const char *hostname,
 	for (size_t i = 0; i < s->env_count; i++)
 		env[count++] = s->env[i];
 	for (size_t i = 0; i < sizeof(defaults) / sizeof(*defaults); i++) {
+		/* Without the defaults (a bundle's environment is all it
+		 * gets), HOME still fills in, as runc does. */
+		if (!s->default_environment && strcmp(defaults[i][0], "HOME"))
+			continue;
 		if (!defaults[i][1] || has_name(env, count, defaults[i][0]))
 			continue;
 		if (asprintf(&env[count], "%s=%s", defaults[i][0],
@@ -188,4 +194,42 @@ failed:
 	free(env);
 	fail(f, "environment", "allocate", ENOMEM);
 	return NULL;
+}
+
+/* Whether path names a file exec could run: a regular file with an
+ * execute bit (the user's own rights are the kernel's to check). */
+static bool executable(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	       (st.st_mode & 0111);
+}
+
+int find_command(const struct container_spec *s, struct failure *f)
+{
+	const char *name = s->command[0];
+	const char *path = DEFAULT_PATH;
+	for (size_t i = 0; i < s->env_count; i++)
+		if (strncmp(s->env[i], "PATH=", 5) == 0)
+			path = s->env[i] + 5;
+	bool found = false;
+	if (strchr(name, '/')) {
+		found = executable(name);
+	} else {
+		for (const char *p = path; !found;) {
+			size_t length = strcspn(p, ":");
+			char candidate[4096];
+			snprintf(candidate, sizeof(candidate), "%.*s%s%s",
+				 (int)length, p, length ? "/" : "", name);
+			found = executable(candidate);
+			if (!p[length])
+				break;
+			p += length + 1;
+		}
+	}
+	if (found)
+		return 0;
+	fail(f, "exec", name, ENOENT);
+	f->status = EXIT_NOT_FOUND;
+	return add_hint(f, "not found in the container's PATH or at that path");
 }

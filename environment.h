@@ -22,11 +22,18 @@ int add_env_file(struct container_spec *s, const char *file, struct failure *f);
 /* --env-host: the caller's whole environment. 0 or -1. */
 int add_env_host(struct container_spec *s, struct failure *f);
 
-/* COMMAND's environment: s->env, and for names it leaves unset PATH,
- * HOSTNAME (hostname), HOME (home), TERM (the caller's, kept in term
- * before the container starts) and container=container-fs. Returns a
- * malloc'd NULL-terminated array, or NULL with f filled. */
+/* COMMAND's environment: s->env, and for names it leaves unset HOME
+ * (home) and, with s->default_environment, PATH, HOSTNAME (hostname),
+ * TERM (the caller's, kept in term before the container starts) and
+ * container=container-fs. Returns a malloc'd NULL-terminated array, or
+ * NULL with f filled. */
 char **build_environment(const struct container_spec *s, const char *hostname,
 			 const char *home, const char *term, struct failure *f);
+
+/* In the container, before it waits to be started: whether COMMAND
+ * exists as exec would find it (in the PATH of s's environment, or the
+ * default one), so that a missing one fails `create`, not `start`.
+ * 0, or -1 with status 127. */
+int find_command(const struct container_spec *s, struct failure *f);
 
 #endif

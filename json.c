@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utils.h"
+
 struct parser {
 	const char *text;
 	size_t length;
@@ -451,4 +453,35 @@ const char *json_type_name(enum json_type type)
 	    "a string", "an array", "an object",
 	};
 	return names[type];
+}
+
+int append_json_string(struct string *out, const char *text)
+{
+	char escape[8] = "\\u00";
+	if (append_string(out, "\"") < 0)
+		return -1;
+	for (const char *p = text; *p;) {
+		size_t plain = 0;
+		while (p[plain] && (unsigned char)p[plain] >= 0x20 &&
+		       p[plain] != '"' && p[plain] != '\\')
+			plain++;
+		char chunk[256];
+		size_t n =
+		    plain < sizeof(chunk) - 1 ? plain : sizeof(chunk) - 1;
+		memcpy(chunk, p, n);
+		chunk[n] = '\0';
+		if (n && append_string(out, chunk) < 0)
+			return -1;
+		p += n;
+		if (n < plain || !*p)
+			continue;
+		unsigned char c = (unsigned char)*p++;
+		if (c == '"' || c == '\\')
+			snprintf(escape, sizeof(escape), "\\%c", c);
+		else
+			snprintf(escape, sizeof(escape), "\\u%04x", c);
+		if (append_string(out, escape) < 0)
+			return -1;
+	}
+	return append_string(out, "\"");
 }

@@ -63,4 +63,10 @@ bool json_boolean(const struct json *value, bool *out);
 /* The name of a type, for messages ("an object", "a string", ...). */
 const char *json_type_name(enum json_type type);
 
+struct string;
+
+/* Appends text (UTF-8) to out as a JSON string, quoted, with '"', '\\'
+ * and control characters escaped. 0, or -1 with errno ENOMEM. */
+int append_json_string(struct string *out, const char *text);
+
 #endif

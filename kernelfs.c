@@ -321,6 +321,53 @@ int make_tree_read_only(int fd, bool lock_down, const char *step,
 			NULL, f);
 }
 
+#ifndef MOUNT_ATTR_NOATIME
+#define MOUNT_ATTR__ATIME      0x00000070
+#define MOUNT_ATTR_RELATIME    0x00000000
+#define MOUNT_ATTR_NOATIME     0x00000010
+#define MOUNT_ATTR_STRICTATIME 0x00000020
+#define MOUNT_ATTR_NODIRATIME  0x00000080
+#endif
+
+int set_mount_flags(int fd, unsigned long flags, bool recursive,
+		    const char *step, const char *name, struct failure *f)
+{
+	struct attributes a = {0};
+	static const struct {
+		unsigned long flag;
+		unsigned long long attribute;
+	} map[] = {
+	    {MS_RDONLY, MOUNT_ATTR_RDONLY},
+	    {MS_NOSUID, MOUNT_ATTR_NOSUID},
+	    {MS_NODEV, MOUNT_ATTR_NODEV},
+	    {MS_NOEXEC, MOUNT_ATTR_NOEXEC},
+	    {MS_NODIRATIME, MOUNT_ATTR_NODIRATIME},
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(*map); i++)
+		if (flags & map[i].flag)
+			a.attr_set |= map[i].attribute;
+	/* The atime mode is one field: cleared whole, then set. */
+	if (flags & (MS_NOATIME | MS_STRICTATIME | MS_RELATIME)) {
+		a.attr_clr |= MOUNT_ATTR__ATIME;
+		a.attr_set |= flags & MS_NOATIME       ? MOUNT_ATTR_NOATIME
+			      : flags & MS_STRICTATIME ? MOUNT_ATTR_STRICTATIME
+						       : MOUNT_ATTR_RELATIME;
+	}
+	if (syscall(SYS_mount_setattr, fd, "",
+		    AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a,
+		    sizeof(a)) == 0)
+		return 0;
+	if (errno != ENOSYS)
+		return fail(f, step, name, errno);
+	/* Before 5.12: the top mount only. */
+	return mount_on(fd, step, name, NULL, NULL,
+			MS_REMOUNT | MS_BIND |
+			    (flags & (MS_RDONLY | MS_NOSUID | MS_NODEV |
+				      MS_NOEXEC | MS_NOATIME | MS_NODIRATIME |
+				      MS_STRICTATIME | MS_RELATIME)),
+			NULL, f);
+}
+
 int mount_sys(int root_fd, bool writable, bool bind_host, struct failure *f)
 {
 	const char *step = "mount /sys";

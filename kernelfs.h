@@ -67,6 +67,13 @@ int remount_read_only(int fd, const char *step, const char *name,
 int make_tree_read_only(int fd, bool lock_down, const char *step,
 			const char *name, struct failure *f);
 
+/* Makes the mount at fd (with recursive, every mount below it too)
+ * read-only, nosuid, nodev, noexec as flags (MS_*) say, and sets its
+ * atime mode if they name one; a flag not named is left as it is (a
+ * user namespace may not clear what the host set). 0 or -1. */
+int set_mount_flags(int fd, unsigned long flags, bool recursive,
+		    const char *step, const char *name, struct failure *f);
+
 /* Fails (EXDEV) unless fd is on a filesystem of type magic (statfs). */
 int check_filesystem(int fd, long magic, const char *step, const char *name,
 		     struct failure *f);

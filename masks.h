@@ -3,13 +3,15 @@
 #ifndef CONTAINER_FS_MASKS_H
 #define CONTAINER_FS_MASKS_H
 
+#include "spec.h"
 #include "utils.h"
 
-/* Covers the host-revealing files of the container's /proc and /sys with
- * its own /dev/null, and their directories with an empty read-only tmpfs;
- * makes /proc/bus, fs, irq, sys and sysrq-trigger read-only. Paths this
- * kernel lacks are skipped. Runs after mount_proc, setup_dev and
- * mount_sys, with root_fd the new root. */
-int mask_paths(int root_fd, struct failure *f);
+/* Covers each of s's masked paths with the container's own /dev/null (a
+ * directory with an empty read-only tmpfs), and makes each of its
+ * read-only paths read-only: by default the host-revealing files of
+ * /proc and /sys, and /proc/bus, fs, irq, sys and sysrq-trigger. Paths
+ * that do not exist are skipped. Runs after the mounts of /proc, /dev
+ * and /sys, with root_fd the new root. */
+int mask_paths(int root_fd, const struct container_spec *s, struct failure *f);
 
 #endif

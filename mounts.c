@@ -23,6 +23,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "copy.h"
 #include "kernelfs.h"
 #include "layers.h"
 
@@ -177,31 +178,72 @@ static int sys_open_tree(int dir_fd, const char *path, unsigned int flags)
 	return (int)syscall(SYS_open_tree, dir_fd, path, flags);
 }
 
-/* Clones the mount tree at fd, recursive as Docker's binds are: a
- * detached copy. Returns its fd, or -1 with errno set. */
-static int clone_tree(int fd)
+/* Clones the mount tree at fd, recursive as Docker's binds are (single:
+ * its top mount only, a bundle's "bind"): a detached copy. Returns its
+ * fd, or -1 with errno set. */
+static int clone_tree(int fd, bool single)
 {
 	return sys_open_tree(fd, "",
 			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-				 AT_EMPTY_PATH | AT_RECURSIVE);
+				 AT_EMPTY_PATH | (single ? 0 : AT_RECURSIVE));
 }
 
-/* The attached volume at fd: private (a clone of a host's shared mount
- * would pass mounts made inside on to the host), and with MS_RDONLY
- * read-only all through (before Linux 5.12, its top mount only). */
+int open_tree_of(const char *path, bool clone)
+{
+	int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || !clone)
+		return fd;
+	int tree = clone_tree(fd, false);
+	int error = errno;
+	close(fd);
+	errno = error;
+	return tree;
+}
+
+int clone_same_tree(const char *path, int expected_fd)
+{
+	struct stat now, then;
+	int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &now) < 0 || fstat(expected_fd, &then) < 0 ||
+	    now.st_dev != then.st_dev || now.st_ino != then.st_ino) {
+		close(fd);
+		errno = ESTALE;
+		return -1;
+	}
+	int tree = clone_tree(fd, false);
+	int error = errno;
+	close(fd);
+	errno = error;
+	return tree;
+}
+
+/* The attached volume at fd: private unless the entry asks for other
+ * propagation (a clone of a host's shared mount would pass mounts made
+ * inside on to the host), and read-only, nosuid, nodev or noexec as
+ * asked, all through (before Linux 5.12, read-only on its top mount
+ * only). */
 static int seal_volume(int fd, const struct mount_entry *m, struct failure *f)
 {
 	char self[32];
+	unsigned long propagation =
+	    m->propagation ? m->propagation : MS_REC | MS_PRIVATE;
 	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
-	if (mount(NULL, self, NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+	if (mount(NULL, self, NULL, propagation, NULL) < 0)
 		return fail(f, "volume", m->destination, errno);
-	if (!(m->flags & MS_RDONLY))
+	unsigned long others =
+	    m->flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME |
+			MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME);
+	if (others && set_mount_flags(fd, m->flags, !m->single, "volume",
+				      m->destination, f) < 0)
+		return -1;
+	if (!(m->flags & MS_RDONLY) || others)
 		return 0;
 	return make_tree_read_only(fd, false, "volume", m->destination, f);
 }
 
-int open_volume_sources(struct container_spec *s, bool userns,
-			struct failure *f)
+int open_volume_sources(struct container_spec *s, struct failure *f)
 {
 	for (size_t i = 0; i < s->mount_count; i++) {
 		struct mount_entry *m = &s->mounts[i];
@@ -226,12 +268,6 @@ int open_volume_sources(struct container_spec *s, bool userns,
 		free(m->source);
 		m->source = path;
 		m->source_fd = fd;
-		if (userns)
-			continue;
-		m->source_fd = clone_tree(fd);
-		close(fd);
-		if (m->source_fd < 0)
-			return fail(f, "volume", detail, errno);
 	}
 	return 0;
 }
@@ -264,17 +300,39 @@ static int resolve_in_root(int root_fd, const char *path)
 	return fd;
 }
 
-/* Whether the directory at fd lies on a volume's source filesystem:
- * making anything there would write on the host. */
-static bool on_volume(const struct container_spec *s, int fd)
+/* The mount ids of the volumes attached so far (the child's own memory):
+ * a directory on one of them is the host's. */
+#define MAX_VOLUMES 256
+static unsigned long long volume_mounts[MAX_VOLUMES];
+static int volume_count;
+
+static unsigned long long mount_id_of(int fd)
 {
-	struct stat here, source;
-	if (fstat(fd, &here) < 0)
+	struct statx st;
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &st) < 0 ||
+	    !(st.stx_mask & STATX_MNT_ID))
+		return 0;
+	return st.stx_mnt_id;
+}
+
+/* Whether the directory at fd lies on a volume: making anything there
+ * would write on the host. A volume's own mount is known by its id; a
+ * mount below a recursive one, by its source's filesystem (unless that
+ * is the root's own, as a root written in place on the host's disk
+ * may be). */
+static bool on_volume(int root_fd, const struct container_spec *s, int fd)
+{
+	struct stat here, source, root;
+	unsigned long long id = mount_id_of(fd);
+	for (int i = 0; id && i < volume_count; i++)
+		if (volume_mounts[i] == id)
+			return true;
+	if (fstat(fd, &here) < 0 || fstat(root_fd, &root) < 0)
 		return true;
 	for (size_t i = 0; s && i < s->mount_count; i++)
 		if (s->mounts[i].source_fd >= 0 &&
 		    fstat(s->mounts[i].source_fd, &source) == 0 &&
-		    source.st_dev == here.st_dev)
+		    source.st_dev == here.st_dev && here.st_dev != root.st_dev)
 			return true;
 	return false;
 }
@@ -357,7 +415,7 @@ restart:;
 			close(parent);
 			return refuse_kernel_filesystem(step, path, f);
 		}
-		if (on_volume(s, parent)) {
+		if (on_volume(root_fd, s, parent)) {
 			close(parent);
 			fail(f, step, path, 0);
 			snprintf(f->detail, sizeof(f->detail),
@@ -388,8 +446,8 @@ restart:;
 }
 
 static int open_or_make(int root_fd, const struct container_spec *s,
-			const char *path, mode_t type, const char *step,
-			struct failure *f)
+			const char *path, mode_t type, bool kernel_ok,
+			const char *step, struct failure *f)
 {
 	int fd = resolve_in_root(root_fd, path);
 	if (fd < 0 && errno == ENOENT) {
@@ -412,7 +470,8 @@ static int open_or_make(int root_fd, const struct container_spec *s,
 		close(fd);
 		return fail(f, step, path, error);
 	}
-	if (fs.f_type == PROC_SUPER_MAGIC || fs.f_type == SYSFS_MAGIC) {
+	if (!kernel_ok &&
+	    (fs.f_type == PROC_SUPER_MAGIC || fs.f_type == SYSFS_MAGIC)) {
 		close(fd);
 		return refuse_kernel_filesystem(step, path, f);
 	}
@@ -422,7 +481,7 @@ static int open_or_make(int root_fd, const struct container_spec *s,
 int open_in_root(int root_fd, const char *path, mode_t type, const char *step,
 		 struct failure *f)
 {
-	return open_or_make(root_fd, NULL, path, type, step, f);
+	return open_or_make(root_fd, NULL, path, type, false, step, f);
 }
 
 int make_in_root(int root_fd, const char *path, mode_t type, const char *step,
@@ -444,8 +503,8 @@ static int sys_move_mount(int from_fd, int to_fd)
 			    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
 }
 
-/* In a user namespace the parent could not clone the source: find it
- * again here, check it is what the parent opened, and clone it now. */
+/* The source found again here, checked to be what the parent opened,
+ * and cloned in our mount namespace. */
 static int clone_here(const struct mount_entry *m)
 {
 	struct stat now, then;
@@ -458,7 +517,7 @@ static int clone_here(const struct mount_entry *m)
 		errno = ESTALE;
 		return -1;
 	}
-	int tree = clone_tree(fd);
+	int tree = clone_tree(fd, m->single);
 	int error = errno;
 	close(fd);
 	errno = error;
@@ -466,22 +525,21 @@ static int clone_here(const struct mount_entry *m)
 }
 
 static int mount_volume(int root_fd, const struct container_spec *s,
-			const struct mount_entry *m, bool userns,
-			struct failure *f)
+			const struct mount_entry *m, struct failure *f)
 {
 	struct stat source;
 	if (fstat(m->source_fd, &source) < 0)
 		return fail(f, "volume", m->source, errno);
 	int target = open_or_make(root_fd, s, m->destination,
 				  S_ISDIR(source.st_mode) ? S_IFDIR : S_IFREG,
-				  "volume", f);
+				  false, "volume", f);
 	if (target < 0)
 		return -1;
-	int tree = userns ? clone_here(m) : m->source_fd;
+	int tree = clone_here(m);
 	int result = 0;
 	if (tree < 0 || sys_move_mount(tree, target) < 0)
 		result = fail(f, "volume", m->destination, errno);
-	if (userns && tree >= 0)
+	if (tree >= 0)
 		close(tree);
 	close(target);
 	if (result < 0)
@@ -492,18 +550,131 @@ static int mount_volume(int root_fd, const struct container_spec *s,
 			      "volume", f);
 	if (target < 0)
 		return -1;
+	if (volume_count < MAX_VOLUMES)
+		volume_mounts[volume_count++] = mount_id_of(target);
 	result = seal_volume(target, m, f);
 	close(target);
 	return result;
 }
 
+/* data without its options starting with prefix ("gid="): a malloc'd
+ * copy, or NULL. */
+static char *strip_option(const char *data, const char *prefix)
+{
+	struct string out = {0};
+	char *copy = strdup(data), *saved;
+	if (!copy)
+		return NULL;
+	for (char *o = strtok_r(copy, ",", &saved); o;
+	     o = strtok_r(NULL, ",", &saved))
+		if (strncmp(o, prefix, strlen(prefix)) != 0 &&
+		    ((out.length && append_string(&out, ",") < 0) ||
+		     append_string(&out, o) < 0)) {
+			free(copy);
+			free_string(&out);
+			return NULL;
+		}
+	free(copy);
+	if (!out.data)
+		return strdup("");
+	return out.data;
+}
+
+/* Fills the tmpfs just mounted at m's destination with what was under
+ * it (under). The tmpfs gets the directory's mode and owner too. */
+static int copy_up(int root_fd, const struct container_spec *s,
+		   const struct mount_entry *m, int under, struct failure *f)
+{
+	struct stat st;
+	int top =
+	    open_or_make(root_fd, s, m->destination, S_IFDIR, true, "mount", f);
+	if (top < 0)
+		return -1;
+	int dir = openat(top, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	close(top);
+	int result = 0;
+	if (dir < 0 || fstat(under, &st) < 0 ||
+	    copy_directory(under, dir, 32) < 0 ||
+	    fchown(dir, st.st_uid, st.st_gid) < 0 ||
+	    fchmod(dir, st.st_mode & 07777) < 0)
+		result = fail(f, "tmpcopyup", m->destination, errno);
+	if (dir >= 0)
+		close(dir);
+	return result;
+}
+
+/* A kernel filesystem a bundle names, at any destination: one that
+ * lies on the container's /proc or /sys (a cgroup tree at
+ * /sys/fs/cgroup) is allowed here, and only here. A "cgroup" mount
+ * gets the host's kind: cgroup2 on a unified host; on a v1 or hybrid
+ * one (whose controllers we do not manage) an empty read-only tmpfs. */
+static int mount_filesystem(int root_fd, const struct container_spec *s,
+			    const struct mount_entry *m, struct failure *f)
+{
+	const char *type = m->type, *source = m->source;
+	const char *data = m->data;
+	unsigned long flags = m->flags;
+	struct statfs host;
+	if (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0) {
+		bool unified = statfs("/sys/fs/cgroup", &host) == 0 &&
+			       host.f_type == CGROUP2_SUPER_MAGIC;
+		type = unified ? "cgroup2" : "tmpfs";
+		source = unified ? "cgroup2" : "cgroup";
+		data = unified ? NULL : "mode=555";
+		if (!unified)
+			flags |= MS_RDONLY;
+	}
+	int target =
+	    open_or_make(root_fd, s, m->destination, S_IFDIR, true, "mount", f);
+	if (target < 0)
+		return -1;
+	/* tmpcopyup: what lies under the tmpfs, read before it hides it. */
+	int under =
+	    m->copy_up ? openat(target, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+		       : -1;
+	if (m->copy_up && under < 0) {
+		close(target);
+		return fail(f, "mount", m->destination, errno);
+	}
+	int result = mount_on(target, "mount", m->destination,
+			      source ? source : type, type, flags, data, f);
+	if (result == 0 && under >= 0)
+		result = copy_up(root_fd, s, m, under, f);
+	if (under >= 0)
+		close(under);
+	/* A devpts's gid=5 (tty) that a user namespace does not map is
+	 * refused: mounted without it, as runc does. */
+	if (result < 0 && strcmp(type, "devpts") == 0 && data &&
+	    (f->error == EINVAL || f->error == EOVERFLOW)) {
+		char *without = strip_option(data, "gid=");
+		if (without)
+			result = mount_on(target, "mount", m->destination,
+					  source ? source : type, type, flags,
+					  without, f);
+		free(without);
+	}
+	close(target);
+	if (result < 0 || !m->propagation)
+		return result;
+	target =
+	    open_or_make(root_fd, s, m->destination, S_IFDIR, true, "mount", f);
+	if (target < 0)
+		return -1;
+	result = mount_on(target, "mount", m->destination, NULL, NULL,
+			  m->propagation, NULL, f);
+	close(target);
+	return result;
+}
+
 int mount_entry(int root_fd, const struct container_spec *s,
-		const struct mount_entry *m, bool userns, struct failure *f)
+		const struct mount_entry *m, struct failure *f)
 {
 	if (m->kind == MOUNT_BIND)
-		return mount_volume(root_fd, s, m, userns, f);
-	int target =
-	    open_or_make(root_fd, s, m->destination, S_IFDIR, "tmpfs", f);
+		return mount_volume(root_fd, s, m, f);
+	if (m->kind == MOUNT_FILESYSTEM)
+		return mount_filesystem(root_fd, s, m, f);
+	int target = open_or_make(root_fd, s, m->destination, S_IFDIR, false,
+				  "tmpfs", f);
 	if (target < 0)
 		return -1;
 	int result = mount_on(target, "tmpfs", m->destination, "tmpfs", "tmpfs",

@@ -21,12 +21,23 @@ int add_tmpfs(struct container_spec *s, const char *option, struct failure *f);
 
 /* In the parent, before any namespace exists: opens each volume's SRC,
  * so what is mounted is what was named now, whatever happens to the
- * path later. As root the source is cloned here (open_tree) and the
- * child attaches the clone; in a user namespace (userns) only the child
- * may clone it, and it reopens the path and checks it is the same
- * (device and inode). 0 or -1. */
-int open_volume_sources(struct container_spec *s, bool userns,
-			struct failure *f);
+ * path later. The child reopens the path when it mounts the volume,
+ * checks it is the same (device and inode) and clones it there (open_tree
+ * clones only what lies in the caller's mount namespace, and a clone
+ * made there takes its place in the container's mount table in order).
+ * 0 or -1. */
+int open_volume_sources(struct container_spec *s, struct failure *f);
+
+/* A root written in place, opened in the parent: with clone, a
+ * detached copy of the mount tree at path (recursive), else (in a user
+ * namespace, where only the child may clone it) an O_PATH fd of the
+ * directory. Returns the fd, or -1 with errno set. */
+int open_tree_of(const char *path, bool clone);
+
+/* In the child: path opened again, checked to be expected_fd's
+ * directory (device and inode; else ESTALE), and its tree cloned.
+ * Returns the clone's fd, or -1 with errno set. */
+int clone_same_tree(const char *path, int expected_fd);
 
 /* Closes what open_volume_sources opened. */
 void close_volume_sources(struct container_spec *s);
@@ -44,11 +55,11 @@ int open_in_root(int root_fd, const char *path, mode_t type, const char *step,
 int make_in_root(int root_fd, const char *path, mode_t type, const char *step,
 		 struct failure *f);
 
-/* Mounts a volume (MOUNT_BIND) or a tmpfs (MOUNT_TMPFS) entry of s
- * below root_fd; userns as for open_volume_sources. A missing
+/* Mounts a volume (MOUNT_BIND), a tmpfs (MOUNT_TMPFS) or a kernel
+ * filesystem (MOUNT_FILESYSTEM) entry of s below root_fd. A missing
  * destination is made in the writable layer, never on a volume's
  * filesystem (which is the host's). 0 or -1. */
 int mount_entry(int root_fd, const struct container_spec *s,
-		const struct mount_entry *m, bool userns, struct failure *f);
+		const struct mount_entry *m, struct failure *f);
 
 #endif

@@ -1,6 +1,6 @@
-/* seccomp.c - the container's system call filter, an allowlist modelled
- * on Docker's default profile, written directly as classic BPF (no
- * libseccomp). */
+/* seccomp.c - the container's built-in system call filter, an
+ * allowlist modelled on Docker's default profile, as a profile the
+ * generator in seccomp_bpf.c compiles to classic BPF (no libseccomp). */
 #include "seccomp.h"
 
 #include <errno.h>
@@ -10,9 +10,11 @@
 #include <linux/seccomp.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 /* Calls newer than some libcs' <sys/syscall.h> (glibc 2.36 stops at
  * 450). Since Linux 5.1 a new call gets the same number on every
@@ -270,245 +272,119 @@ const unsigned seccomp_personalities[] = {0x0, 0x8, 0x20000, 0x20008,
 	(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER |           \
 	 CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP)
 
-#define ARCH_OFFSET offsetof(struct seccomp_data, arch)
-#define NR_OFFSET   offsetof(struct seccomp_data, nr)
-/* The low 32 bits of argument i. clone's flags, personality's value and
- * ioctl's request are all read by the kernel as 32-bit numbers (clone
- * uses lower_32_bits, the other two take an unsigned int), so high bits
- * an attacker sets change nothing there and must change nothing here. */
-#define ARGUMENT_OFFSET(i)                                                     \
-	(offsetof(struct seccomp_data, args[i]) +                              \
-	 (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? 4 : 0))
+#define REFUSE SECCOMP_RET_ERRNO | EPERM
 
-#define STATEMENT(code, k) ((struct sock_filter)BPF_STMT((code), (k)))
-#define JUMP(code, k, then, otherwise)                                         \
-	((struct sock_filter)BPF_JUMP((code), (k), (then), (otherwise)))
-#define LOAD(offset)  STATEMENT(BPF_LD | BPF_W | BPF_ABS, (offset))
-#define RETURN(value) STATEMENT(BPF_RET | BPF_K, (value))
-#define IF_EQUAL(k, then, otherwise)                                           \
-	JUMP(BPF_JMP | BPF_JEQ | BPF_K, (k), (then), (otherwise))
-#define IF_AT_LEAST(k, then, otherwise)                                        \
-	JUMP(BPF_JMP | BPF_JGE | BPF_K, (k), (then), (otherwise))
-#define IF_ANY_BIT(k, then, otherwise)                                         \
-	JUMP(BPF_JMP | BPF_JSET | BPF_K, (k), (then), (otherwise))
-#define ERRNO(error) (SECCOMP_RET_ERRNO | ((error)&SECCOMP_RET_DATA))
-
-/* What the filter answers for one call number. */
-enum answer {
-	REFUSE, /* EPERM, like every number not listed */
-	ALLOW,
-	CHECK_CLONE,	   /* EPERM with a namespace flag */
-	NO_CLONE3,	   /* ENOSYS, so libc falls back to clone */
-	CHECK_PERSONALITY, /* only seccomp_personalities */
-	CHECK_IOCTL,	   /* not TIOCSTI or TIOCLINUX */
-};
-#define ANSWERS (CHECK_IOCTL + 1)
-
-/* The instructions each answer's code takes at the end of the filter, in
- * the order they are laid out there: REFUSE and ALLOW last, since the
- * checks jump to them and BPF jumps only forward. */
-static const enum answer block_order[] = {
-    CHECK_CLONE, CHECK_PERSONALITY, CHECK_IOCTL, NO_CLONE3, REFUSE, ALLOW};
-static const int block_length[ANSWERS] = {
-    [REFUSE] = 1,
-    [ALLOW] = 1,
-    [CHECK_CLONE] = 2,
-    [NO_CLONE3] = 1,
-    [CHECK_PERSONALITY] = 1 + PERSONALITY_COUNT,
-    [CHECK_IOCTL] = 3,
-};
-
-/* Consecutive numbers with the same answer, from first up to the next
- * run's first. */
-struct run {
-	unsigned short first;
-	unsigned char answer;
-};
-
-/* Numbers from SECCOMP_CALL_LIMIT up are all refused, so the last run
- * is always REFUSE and reaches to 2^32: x32 calls (bit 30 set) and
- * unknown numbers fall in it, without a test of their own. */
-static int set_answer(unsigned char *answers, int nr, enum answer answer)
+static int allow(struct seccomp_profile *p, int call)
 {
-	if (nr < 0 || nr >= SECCOMP_CALL_LIMIT - 1)
-		return -1;
-	answers[nr] = (unsigned char)answer;
-	return 0;
+	struct seccomp_rule r = {.call = call, .action = SECCOMP_RET_ALLOW};
+	return add_seccomp_rule(p, &r);
 }
 
-/* The answer for every number, for a container that keeps keep, merged
- * into runs (room for SECCOMP_MAX_INSTRUCTIONS: the search takes one
- * instruction per run); returns how many, or -1. */
-static int answer_runs(capability_mask keep, struct run *runs)
+/* A rule on the low 32 bits of one argument: clone's flags,
+ * personality's value and ioctl's request are all read by the kernel
+ * as 32-bit numbers (clone uses lower_32_bits, the other two take an
+ * unsigned int), so high bits a caller sets change nothing there and
+ * must change nothing here. */
+static int add_on_argument(struct seccomp_profile *p, int call, uint32_t action,
+			   int arg, enum seccomp_operator op, uint32_t value)
 {
-	unsigned char answers[SECCOMP_CALL_LIMIT] = {REFUSE};
+	struct seccomp_rule r = {
+	    .call = call,
+	    .action = action,
+	    .condition_count = 1,
+	    .conditions = {{.arg = (unsigned char)arg,
+			    .op = (unsigned char)op,
+			    .low_only = true,
+			    .value = value}},
+	};
+	return add_seccomp_rule(p, &r);
+}
+
+int build_default_profile(capability_mask keep, struct seccomp_profile *p)
+{
+	*p = (struct seccomp_profile){.default_action = REFUSE};
 	int failed = 0;
+	/* CAP_SYS_ADMIN may make namespaces: clone and clone3 as they are;
+	 * without, clone3 gets ENOSYS (its flags are in memory the filter
+	 * cannot read) so libc falls back to clone, whose flags it can. */
+	bool admin = (keep >> CAP_SYS_ADMIN) & 1;
+	if (!admin) {
+		struct seccomp_rule clone = {
+		    .call = SYS_clone,
+		    .action = SECCOMP_RET_ALLOW,
+		    .condition_count = 1,
+		    .conditions = {{.op = SECCOMP_MASKED_EQ,
+				    .low_only = true,
+				    .value = NAMESPACE_FLAGS}},
+		};
+		failed |= add_seccomp_rule(p, &clone);
+	}
+	for (int i = 0; i < PERSONALITY_COUNT; i++)
+		failed |=
+		    add_on_argument(p, SYS_personality, SECCOMP_RET_ALLOW, 0,
+				    SECCOMP_EQ, seccomp_personalities[i]);
+	/* TIOCSTI types into the terminal as if the user had, and
+	 * TIOCLINUX can paste the console's selection: both reach past the
+	 * container to whoever reads that terminal. */
+	failed |= add_on_argument(p, SYS_ioctl, REFUSE, 1, SECCOMP_EQ, TIOCSTI);
+	failed |=
+	    add_on_argument(p, SYS_ioctl, REFUSE, 1, SECCOMP_EQ, TIOCLINUX);
+	failed |= allow(p, SYS_ioctl);
+	if (admin) {
+		failed |= allow(p, SYS_clone);
+		failed |= allow(p, SYS_clone3);
+	} else {
+		struct seccomp_rule clone3 = {
+		    .call = SYS_clone3, .action = SECCOMP_RET_ERRNO | ENOSYS};
+		failed |= add_seccomp_rule(p, &clone3);
+	}
 	for (int i = 0; i < seccomp_allowed_count; i++)
-		failed |= set_answer(answers, seccomp_allowed_calls[i], ALLOW);
+		failed |= allow(p, seccomp_allowed_calls[i]);
 	for (int i = 0; i < seccomp_capability_count; i++) {
 		const struct seccomp_capability_call *c =
 		    &seccomp_capability_calls[i];
 		if ((keep >> c->capability) & 1)
-			failed |= set_answer(answers, c->call, ALLOW);
+			failed |= allow(p, c->call);
 	}
-	/* CAP_SYS_ADMIN may make namespaces: clone and clone3 as they are. */
-	bool admin = (keep >> CAP_SYS_ADMIN) & 1;
-	failed |= set_answer(answers, SYS_clone, admin ? ALLOW : CHECK_CLONE);
-	failed |= set_answer(answers, SYS_clone3, admin ? ALLOW : NO_CLONE3);
-	failed |= set_answer(answers, SYS_personality, CHECK_PERSONALITY);
-	failed |= set_answer(answers, SYS_ioctl, CHECK_IOCTL);
-	if (failed)
+	if (failed) {
+		free(p->rules);
+		*p = (struct seccomp_profile){0};
 		return -1;
-	int n = 0;
-	for (int nr = 0; nr < SECCOMP_CALL_LIMIT; nr++) {
-		if (n > 0 && answers[nr] == runs[n - 1].answer)
-			continue;
-		if (n == SECCOMP_MAX_INSTRUCTIONS)
-			return -1;
-		runs[n++] = (struct run){(unsigned short)nr, answers[nr]};
 	}
-	return n;
-}
-
-/* A filter under construction: where each answer's code starts is known
- * before the search is emitted, so every jump is written once. */
-struct builder {
-	struct sock_filter *program;
-	int length;
-	const struct run *runs;
-	int block[ANSWERS]; /* where each answer's code starts */
-};
-
-/* The offset BPF needs to jump from instruction at to target, or -1 if
- * it does not fit in 8 bits. */
-static int offset(int at, int target)
-{
-	int distance = target - at - 1;
-	return distance >= 0 && distance <= 255 ? distance : -1;
-}
-
-/* Emits a binary search of runs[low, high) (at least two): each test
- * halves what is left and the last ones jump straight to an answer, so a
- * call passes a handful of tests, not one per listed call. That matters
- * twice: the kernel runs the filter once per number to build its cache
- * of always-allowed calls (so a short path makes the install fast), and
- * runs it in full on every call whose answer depends on its arguments
- * (ioctl, for one). Returns 0, or -1 if a jump does not fit. */
-static int emit_search(struct builder *b, int low, int high)
-{
-	int at = b->length++;
-	int middle = (low + high) / 2;
-	int below = b->block[b->runs[low].answer];
-	if (middle - low > 1) {
-		below = b->length;
-		if (emit_search(b, low, middle) < 0)
-			return -1;
-	}
-	int above = b->block[b->runs[middle].answer];
-	if (high - middle > 1) {
-		above = b->length;
-		if (emit_search(b, middle, high) < 0)
-			return -1;
-	}
-	int then = offset(at, above), otherwise = offset(at, below);
-	if (then < 0 || otherwise < 0)
-		return -1;
-	b->program[at] = IF_AT_LEAST(b->runs[middle].first, (unsigned char)then,
-				     (unsigned char)otherwise);
 	return 0;
-}
-
-/* Emits the code of one answer at b->block[answer]. The offsets to
- * REFUSE and ALLOW are small: only the blocks listed after this one lie
- * between. */
-static void emit_block(struct builder *b, enum answer answer)
-{
-	struct sock_filter *p = b->program;
-	int n = b->length;
-	int refuse = b->block[REFUSE], allow = b->block[ALLOW];
-	switch (answer) {
-	case CHECK_CLONE:
-		p[n] = LOAD(ARGUMENT_OFFSET(0));
-		n++;
-		p[n] = IF_ANY_BIT(NAMESPACE_FLAGS, offset(n, refuse),
-				  offset(n, allow));
-		n++;
-		break;
-	case CHECK_PERSONALITY:
-		p[n++] = LOAD(ARGUMENT_OFFSET(0));
-		for (int i = 0; i < PERSONALITY_COUNT; i++, n++)
-			p[n] = IF_EQUAL(
-			    seccomp_personalities[i], offset(n, allow),
-			    i == PERSONALITY_COUNT - 1 ? offset(n, refuse) : 0);
-		break;
-	case CHECK_IOCTL:
-		/* TIOCSTI types into the terminal as if the user had, and
-		 * TIOCLINUX can paste the console's selection: both reach
-		 * past the container to whoever reads that terminal. */
-		p[n++] = LOAD(ARGUMENT_OFFSET(1));
-		p[n] = IF_EQUAL(TIOCSTI, offset(n, refuse), 0);
-		n++;
-		p[n] = IF_EQUAL(TIOCLINUX, offset(n, refuse), offset(n, allow));
-		n++;
-		break;
-	case NO_CLONE3:
-		p[n++] = RETURN(ERRNO(ENOSYS));
-		break;
-	case REFUSE:
-		p[n++] = RETURN(ERRNO(EPERM));
-		break;
-	case ALLOW:
-		p[n++] = RETURN(SECCOMP_RET_ALLOW);
-		break;
-	}
-	b->length = n;
 }
 
 int build_seccomp_filter(capability_mask keep, struct sock_filter *program)
 {
-	struct run runs[SECCOMP_MAX_INSTRUCTIONS];
-	int count = answer_runs(keep, runs);
-	if (count < 2)
+	struct seccomp_profile p;
+	if (build_default_profile(keep, &p) < 0)
 		return -1;
-	struct builder b = {.program = program, .runs = runs};
-	/* The numbers below are this architecture's: a call through any
-	 * other table (e.g. i386 int 0x80 on x86_64) is killed. */
-	program[b.length++] = LOAD(ARCH_OFFSET);
-	program[b.length++] = IF_EQUAL(AUDIT_ARCH_NATIVE, 1, 0);
-	program[b.length++] = RETURN(SECCOMP_RET_KILL_PROCESS);
-	program[b.length++] = LOAD(NR_OFFSET);
-	/* The search takes one test per run but the first; the answers'
-	 * code follows it, each answer's once, if some run needs it. */
-	bool used[ANSWERS] = {[REFUSE] = true, [ALLOW] = true};
-	for (int i = 0; i < count; i++)
-		used[runs[i].answer] = true;
-	int end = b.length + count - 1;
-	for (size_t i = 0; i < sizeof(block_order) / sizeof(*block_order);
-	     i++) {
-		enum answer answer = block_order[i];
-		b.block[answer] = end;
-		if (used[answer])
-			end += block_length[answer];
-	}
-	/* A jump reaches 255 instructions ahead at most, which bounds the
-	 * filter's length: SECCOMP_MAX_INSTRUCTIONS. */
-	if (end > SECCOMP_MAX_INSTRUCTIONS || emit_search(&b, 0, count) < 0)
-		return -1;
-	for (size_t i = 0; i < sizeof(block_order) / sizeof(*block_order); i++)
-		if (used[block_order[i]])
-			emit_block(&b, block_order[i]);
-	return b.length;
+	int length =
+	    compile_seccomp_profile(&p, program, SECCOMP_MAX_INSTRUCTIONS);
+	free(p.rules);
+	return length;
 }
 
-int install_seccomp(capability_mask keep, struct failure *f)
+int install_seccomp(capability_mask keep, const struct seccomp_profile *profile,
+		    struct failure *f)
 {
-	struct sock_filter program[SECCOMP_MAX_INSTRUCTIONS];
-	int n = build_seccomp_filter(keep, program);
+	static struct sock_filter program[SECCOMP_PROGRAM_LIMIT];
+	struct seccomp_profile built;
+	const struct seccomp_profile *p = profile;
+	if (!p) {
+		if (build_default_profile(keep, &built) < 0)
+			return fail(f, "seccomp", "build filter", ENOMEM);
+		p = &built;
+	}
+	int n = compile_seccomp_profile(p, program, SECCOMP_PROGRAM_LIMIT);
+	if (!profile)
+		free(built.rules);
 	if (n < 0)
 		return fail(f, "seccomp", "build filter", E2BIG);
 	struct sock_fprog filter = {.len = (unsigned short)n,
 				    .filter = program};
-	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &filter) < 0)
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->flags, &filter) <
+	    0)
 		return fail(f, "seccomp", "install filter", errno);
 	return 0;
 }

@@ -3,10 +3,33 @@
 #include "spec.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+
+/* Docker's masks: read as empty, kernel memory, keys, interrupt and
+ * timer internals (side channels), and firmware and power interfaces
+ * of the host; read-only, what writing would change the host's kernel
+ * through. */
+static const char *const default_masked_paths[] = {
+    "/proc/acpi",
+    "/proc/asound",
+    "/proc/interrupts",
+    "/proc/kcore",
+    "/proc/keys",
+    "/proc/latency_stats",
+    "/proc/sched_debug",
+    "/proc/scsi",
+    "/proc/timer_list",
+    "/proc/timer_stats",
+    "/sys/devices/virtual/powercap",
+    "/sys/firmware",
+};
+static const char *const default_readonly_paths[] = {
+    "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+};
 
 static char *copy(const char *text)
 {
@@ -99,9 +122,61 @@ int set_env(struct container_spec *s, const char *name_value, struct failure *f)
 	return append_list(&s->env, &s->env_count, name_value, f);
 }
 
+void remove_mounts(struct container_spec *s)
+{
+	for (size_t i = 0; i < s->mount_count; i++) {
+		free(s->mounts[i].source);
+		free(s->mounts[i].destination);
+		free(s->mounts[i].data);
+		free(s->mounts[i].type);
+	}
+	free(s->mounts);
+	s->mounts = NULL;
+	s->mount_count = 0;
+}
+
+void add_capabilities(struct container_spec *s, capability_mask mask)
+{
+	struct capability_sets *c = &s->capabilities;
+	c->bounding |= mask;
+	c->effective |= mask;
+	c->permitted |= mask;
+	c->inheritable |= mask;
+}
+
+void drop_capabilities(struct container_spec *s, capability_mask mask)
+{
+	struct capability_sets *c = &s->capabilities;
+	c->bounding &= ~mask;
+	c->effective &= ~mask;
+	c->permitted &= ~mask;
+	c->inheritable &= ~mask;
+	c->ambient &= ~mask;
+}
+
 int init_spec(struct container_spec *s, struct failure *f)
 {
-	*s = (struct container_spec){.capabilities = default_capabilities()};
+	*s = (struct container_spec){
+	    .default_environment = true,
+	    .umask = -1,
+	    .personality = -1,
+	    .namespaces =
+		CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC,
+	    .root_propagation = MS_REC | MS_PRIVATE,
+	};
+	add_capabilities(s, default_capabilities());
+	for (size_t i = 0;
+	     i < sizeof(default_masked_paths) / sizeof(*default_masked_paths);
+	     i++)
+		if (append_list(&s->masked_paths, &s->masked_count,
+				default_masked_paths[i], f) < 0)
+			return -1;
+	for (size_t i = 0; i < sizeof(default_readonly_paths) /
+				   sizeof(*default_readonly_paths);
+	     i++)
+		if (append_list(&s->readonly_paths, &s->readonly_count,
+				default_readonly_paths[i], f) < 0)
+			return -1;
 	/* The kernel filesystems first: every later mount may lie below
 	 * them (/dev/shm) or must not (a volume under /proc is refused). */
 	if (add_mount(s, MOUNT_PROC, NULL, "/proc", 0, NULL, f) < 0 ||
@@ -189,6 +264,30 @@ int check_spec(const struct container_spec *s, struct failure *f)
 	return 0;
 }
 
+static void free_list(char **list, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		free(list[i]);
+	free(list);
+}
+
+static void free_strings(char **list)
+{
+	for (size_t i = 0; list && list[i]; i++)
+		free(list[i]);
+	free(list);
+}
+
+static void free_hooks(struct hook_list *list)
+{
+	for (size_t i = 0; i < list->count; i++) {
+		free(list->hooks[i].path);
+		free_strings(list->hooks[i].args);
+		free_strings(list->hooks[i].env);
+	}
+	free(list->hooks);
+}
+
 void free_spec(struct container_spec *s)
 {
 	for (int i = 0; i < s->layer_count; i++)
@@ -196,12 +295,8 @@ void free_spec(struct container_spec *s)
 	free(s->layers);
 	free(s->writedir);
 	free(s->overlay_workdir);
-	for (size_t i = 0; i < s->mount_count; i++) {
-		free(s->mounts[i].source);
-		free(s->mounts[i].destination);
-		free(s->mounts[i].data);
-	}
-	free(s->mounts);
+	free(s->root_directory);
+	remove_mounts(s);
 	for (size_t i = 0; s->command && s->command[i]; i++)
 		free(s->command[i]);
 	free(s->command);
@@ -214,5 +309,35 @@ void free_spec(struct container_spec *s)
 		free(s->groups[i]);
 	free(s->groups);
 	free(s->hostname);
+	free(s->domainname);
+	free(s->limits);
+	for (size_t i = 0; i < s->join_count; i++)
+		free(s->joins[i].path);
+	free(s->joins);
+	free(s->uid_mappings);
+	free(s->gid_mappings);
+	for (size_t i = 0; i < s->sysctl_count; i++) {
+		free(s->sysctls[i].name);
+		free(s->sysctls[i].value);
+	}
+	free(s->sysctls);
+	free(s->cgroup_path);
+	for (size_t i = 0; i < s->cgroup_setting_count; i++) {
+		free(s->cgroup_settings[i].file);
+		free(s->cgroup_settings[i].value);
+	}
+	free(s->cgroup_settings);
+	for (size_t i = 0; i < s->device_count; i++)
+		free(s->devices[i].path);
+	free(s->devices);
+	free_seccomp_profile(s->seccomp_profile);
+	free(s->apparmor_profile);
+	free_list(s->masked_paths, s->masked_count);
+	free_list(s->readonly_paths, s->readonly_count);
+	free(s->id);
+	free(s->bundle);
+	free_list(s->annotations, s->annotation_count);
+	for (int i = 0; i < HOOK_STAGES; i++)
+		free_hooks(&s->hooks[i]);
 	*s = (struct container_spec){0};
 }

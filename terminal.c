@@ -26,6 +26,7 @@ void note_terminal(struct terminal *t, int fd, const struct termios *settings)
 	if (!t->any) {
 		t->caller = fd;
 		t->saved = *settings;
+		t->has_settings = true;
 	}
 	t->any = true;
 	t->on[fd] = true;
@@ -54,7 +55,11 @@ int open_terminal(struct terminal *t, const sigset_t *forwarded,
 {
 	if (!t->any)
 		return 0;
-	if (ioctl(t->caller, TIOCGWINSZ, &t->size) < 0)
+	if (t->console_socket >= 0) {
+		t->master_sent = true;
+		return 0;
+	}
+	if (t->has_settings && ioctl(t->caller, TIOCGWINSZ, &t->size) < 0)
 		t->size = (struct winsize){0};
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, t->socket) <
 	    0)
@@ -77,10 +82,12 @@ int open_terminal(struct terminal *t, const sigset_t *forwarded,
 	return 0;
 }
 
-static int send_fd(int socket, int fd)
+/* Sends fd over socket, with name as the message (runc's console
+ * socket protocol; our own reader takes any). */
+static int send_fd(int socket, int fd, const char *name)
 {
-	char byte = 0;
-	struct iovec data = {.iov_base = &byte, .iov_len = 1};
+	struct iovec data = {.iov_base = (void *)name,
+			     .iov_len = strlen(name) + 1};
 	union {
 		struct cmsghdr header;
 		char buffer[CMSG_SPACE(sizeof(int))];
@@ -95,7 +102,9 @@ static int send_fd(int socket, int fd)
 	header->cmsg_type = SCM_RIGHTS;
 	header->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(header), &fd, sizeof(int));
-	return sendmsg(socket, &message, MSG_NOSIGNAL) == 1 ? 0 : -1;
+	return sendmsg(socket, &message, MSG_NOSIGNAL) == (ssize_t)data.iov_len
+		   ? 0
+		   : -1;
 }
 
 /* The master stays with us only until it is sent; the pty stays on the
@@ -104,8 +113,16 @@ static int send_fd(int socket, int fd)
 static int hand_over(const struct terminal *t, int master, int pty,
 		     struct failure *f)
 {
-	if (send_fd(t->socket[1], master) < 0)
-		return fail(f, "terminal", "send the pty to container-fs",
+	char name[32] = "/dev/pts/?";
+	int number;
+	if (ioctl(master, TIOCGPTN, &number) == 0)
+		snprintf(name, sizeof(name), "/dev/pts/%d", number);
+	int socket = t->console_socket >= 0 ? t->console_socket : t->socket[1];
+	if (send_fd(socket, master, name) < 0)
+		return fail(f, "terminal",
+			    t->console_socket >= 0
+				? "send the pty to the console socket"
+				: "send the pty to container-fs",
 			    errno);
 	for (int fd = 0; fd < 3; fd++)
 		if (t->on[fd] && dup2(pty, fd) < 0)
@@ -128,14 +145,21 @@ static int bind_console(int root_fd, int pty, struct failure *f)
 	return result;
 }
 
-int create_terminal(const struct terminal *t, int root_fd, struct failure *f)
+/* Opens a pty of the devpts at dev/pts below root_fd (-1: below "/"),
+ * with the caller's settings and size, binds it at /dev/console (with
+ * console) and hands it over. */
+static int make_terminal(const struct terminal *t, int root_fd, bool console,
+			 struct failure *f)
 {
 	if (!t->any)
 		return 0;
-	/* The devpts mounted below root_fd, by its own ptmx (/dev/ptmx is
-	 * a symlink to it). O_NONBLOCK is for the parent's relay. */
-	int master = open_beneath(root_fd, "dev/pts/ptmx",
-				  O_RDWR | O_NOCTTY | O_NONBLOCK);
+	/* The container's devpts, by its own ptmx (/dev/ptmx is a symlink
+	 * to it). Blocking, as whoever takes it over a console socket
+	 * expects; our own relay makes its copy non-blocking. */
+	int master =
+	    root_fd >= 0
+		? open_beneath(root_fd, "dev/pts/ptmx", O_RDWR | O_NOCTTY)
+		: open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (master < 0)
 		return fail(f, "terminal", "/dev/pts/ptmx", errno);
 	int unlock = 0, pty = -1, result = -1;
@@ -146,20 +170,33 @@ int create_terminal(const struct terminal *t, int root_fd, struct failure *f)
 		goto done;
 	}
 	/* Set before COMMAND can ask: the caller's settings and size. */
-	if (tcsetattr(pty, TCSANOW, &t->saved) < 0 ||
+	if ((t->has_settings && tcsetattr(pty, TCSANOW, &t->saved) < 0) ||
 	    ioctl(pty, TIOCSWINSZ, &t->size) < 0) {
 		fail(f, "terminal", "set the pty's settings", errno);
 		goto done;
 	}
-	result = bind_console(root_fd, pty, f) < 0
+	result = console && bind_console(root_fd, pty, f) < 0
 		     ? -1
 		     : hand_over(t, master, pty, f);
 done:
 	close(master);
 	if (pty >= 0)
 		close(pty);
-	close(t->socket[1]);
+	if (t->socket[1] >= 0)
+		close(t->socket[1]);
+	if (t->console_socket >= 0)
+		close(t->console_socket);
 	return result;
+}
+
+int create_terminal(const struct terminal *t, int root_fd, struct failure *f)
+{
+	return make_terminal(t, root_fd, true, f);
+}
+
+int create_exec_terminal(const struct terminal *t, struct failure *f)
+{
+	return make_terminal(t, -1, false, f);
 }
 
 int take_terminal(const struct terminal *t, struct failure *f)
@@ -175,8 +212,8 @@ int take_terminal(const struct terminal *t, struct failure *f)
 
 int receive_terminal(struct terminal *t, struct failure *f)
 {
-	char byte;
-	struct iovec data = {.iov_base = &byte, .iov_len = 1};
+	char name[64];
+	struct iovec data = {.iov_base = name, .iov_len = sizeof(name)};
 	union {
 		struct cmsghdr header;
 		char buffer[CMSG_SPACE(sizeof(int))];
@@ -188,12 +225,17 @@ int receive_terminal(struct terminal *t, struct failure *f)
 	/* The child sent it before it exec'd: it is there, or never comes. */
 	ssize_t n =
 	    recvmsg(t->socket[0], &message, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-	struct cmsghdr *header = n == 1 ? CMSG_FIRSTHDR(&message) : NULL;
+	struct cmsghdr *header = n > 0 ? CMSG_FIRSTHDR(&message) : NULL;
 	if (!header || header->cmsg_type != SCM_RIGHTS ||
 	    header->cmsg_len != CMSG_LEN(sizeof(int)))
 		return fail(f, "terminal", "receive the container's pty",
 			    n < 0 ? errno : EPROTO);
 	memcpy(&t->master, CMSG_DATA(header), sizeof(int));
+	/* The relay must never block on it (O_NONBLOCK is the open file's:
+	 * set here, on our copy, after it crossed). */
+	int flags = fcntl(t->master, F_GETFL);
+	if (flags < 0 || fcntl(t->master, F_SETFL, flags | O_NONBLOCK) < 0)
+		return fail(f, "terminal", "make the pty non-blocking", errno);
 	return 0;
 }
 

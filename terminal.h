@@ -24,10 +24,15 @@ struct terminal {
 	bool on[3];	      /* which of fds 0-2 are */
 	int caller;	      /* the first of them: settings and size */
 	int output;	      /* where the container's output goes */
+	bool has_settings;    /* saved holds the caller's (a terminal) */
 	struct termios saved; /* the caller's settings, restored at the end */
 	struct winsize size;  /* the caller's size when we started */
-	int socket[2];	      /* [1] child -> [0] parent: the pty's master */
-	int signal_fd;	      /* forwarded signals, SIGWINCH and SIGCONT */
+	/* -1, or a socket of whoever relays instead of us (runc's
+	 * --console-socket): the master goes there, with the pty's name. */
+	int console_socket;
+	bool master_sent; /* to console_socket: nothing for us to relay */
+	int socket[2];	  /* [1] child -> [0] parent: the pty's master */
+	int signal_fd;	  /* forwarded signals, SIGWINCH and SIGCONT */
 	/* The parent's, once the container runs. */
 	int master;   /* the container's pty, O_NONBLOCK */
 	bool raw;     /* the caller's terminal is in raw mode now */
@@ -38,11 +43,12 @@ struct terminal {
  * caller found out with tcgetattr, which it needed anyway). */
 void note_terminal(struct terminal *t, int fd, const struct termios *settings);
 
-/* In the parent, before the container starts, when a terminal was noted:
- * reads the caller's window size, makes the socket the master comes back
- * on and a signalfd for the relay (SIGWINCH and SIGCONT are blocked here,
- * the rest already is), and puts the caller's terminal in raw mode if it
- * is stdin (in the background, that stops us until fg). 0 or -1. */
+/* In the parent, before the container starts, when a terminal was noted
+ * (or a description asks for one): reads the caller's window size, makes
+ * the socket the master comes back on and a signalfd for the relay
+ * (SIGWINCH and SIGCONT are blocked here, the rest already is), and puts
+ * the caller's terminal in raw mode if it is stdin (in the background,
+ * that stops us until fg). With a console socket, none of it. 0 or -1. */
 int open_terminal(struct terminal *t, const sigset_t *forwarded,
 		  struct failure *f);
 
@@ -51,6 +57,10 @@ int open_terminal(struct terminal *t, const sigset_t *forwarded,
  * /dev/console, sends the master to the parent and puts the pty on
  * exactly those of fds 0-2 that were terminals. 0 or -1. */
 int create_terminal(const struct terminal *t, int root_fd, struct failure *f);
+
+/* exec: the same in a process already in the container's mount
+ * namespace, from its devpts (/dev/pts/ptmx), without /dev/console. */
+int create_exec_terminal(const struct terminal *t, struct failure *f);
 
 /* In COMMAND's process, a session leader: makes the pty its controlling
  * terminal, so /dev/tty, job control and ^C work inside. 0 or -1. */

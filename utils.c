@@ -84,13 +84,35 @@ int add_hint(struct failure *f, const char *format, ...)
 	return -1;
 }
 
+void format_failure(const struct failure *f, char *out, size_t size)
+{
+	snprintf(out, size, "%s%s%s%s%s%s%s%s", f->step,
+		 f->detail[0] ? ": " : "", f->detail, f->error ? ": " : "",
+		 f->error ? strerror(f->error) : "",
+		 f->hint[0] ? " (hint: " : "", f->hint, f->hint[0] ? ")" : "");
+}
+
 void print_failure(const struct failure *f)
 {
+	char line[sizeof(f->step) + sizeof(f->detail) + sizeof(f->hint) + 160];
+	format_failure(f, line, sizeof(line));
 	/* One fprintf, so the line reaches a shared stderr in one piece. */
-	fprintf(stderr, "container-fs: %s%s%s%s%s%s%s%s\n", f->step,
-		f->detail[0] ? ": " : "", f->detail, f->error ? ": " : "",
-		f->error ? strerror(f->error) : "",
-		f->hint[0] ? " (hint: " : "", f->hint, f->hint[0] ? ")" : "");
+	fprintf(stderr, "container-fs: %s\n", line);
+}
+
+void (*warning_sink)(const char *message);
+
+void warn(const char *format, ...)
+{
+	char message[1024];
+	va_list args;
+	va_start(args, format);
+	vsnprintf(message, sizeof(message), format, args);
+	va_end(args);
+	if (warning_sink)
+		warning_sink(message);
+	else
+		fprintf(stderr, "container-fs: warning: %s\n", message);
 }
 
 int write_all(int fd, const void *buf, size_t length)

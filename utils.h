@@ -53,6 +53,17 @@ int add_hint(struct failure *f, const char *format, ...)
 /* Prints the failure as one line on stderr. */
 void print_failure(const struct failure *f);
 
+/* The failure's line without the "container-fs: " before it, into out
+ * (size bytes, always NUL-terminated). */
+void format_failure(const struct failure *f, char *out, size_t size);
+
+/* A warning: something asked for is not done, and the run goes on.
+ * One line on stderr ("container-fs: warning: ..."), unless a front
+ * end sends warnings elsewhere (the OCI runtime's log) with
+ * warning_sink. */
+void warn(const char *format, ...) __attribute__((format(printf, 1, 2)));
+extern void (*warning_sink)(const char *message);
+
 /* write(2) all of buf, retrying short writes and EINTR. 0 or -1. */
 int write_all(int fd, const void *buf, size_t length);
 

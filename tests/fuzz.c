@@ -3,9 +3,10 @@
  * command line into the container's description (parse_command_line,
  * with -v, --tmpfs, -e and the rest). Built and run by `make fuzz`.
  *
- * The input's first byte picks the check (modulo 4: 1 escaping, 0
- * arguments, 2 JSON, 3 the tar reader); for the first two the rest is a
- * list of words separated by NUL bytes, for JSON and tar it is the
+ * The input's first byte picks the check (from 0xf0 up an OCI bundle's
+ * config.json; else modulo 4: 1 escaping, 0 arguments, 2 JSON, 3 the
+ * tar reader); for escaping and arguments the rest is a list of words
+ * separated by NUL bytes, for JSON, tar and config.json it is the
  * document. Any broken property calls abort(), which libFuzzer reports
  * as a crash. */
 #include <stdint.h>
@@ -15,6 +16,7 @@
 #include "cli.h"
 #include "image/tar.h"
 #include "json.h"
+#include "oci/bundle.h"
 #include "overlay.h"
 #include "utils.h"
 
@@ -257,6 +259,33 @@ static void check_json(const uint8_t *data, size_t size)
 	free_json(&root);
 }
 
+/* A config.json into the description: taken whole (every mount with a
+ * destination, a command to run), or refused with a step and a detail
+ * naming why; never a leak, never a read past the input. Bundle "/"
+ * (its root.path may name any directory there). */
+static void ignore_warning(const char *message)
+{
+	(void)message;
+}
+
+static void check_bundle(const uint8_t *data, size_t size)
+{
+	struct container_spec s;
+	warning_sink = ignore_warning;
+	struct failure f;
+	memset(&f, 0, sizeof(f));
+	if (parse_bundle((const char *)data, size, "/", "fuzz", &s, &f) == 0) {
+		require(s.command && s.command[0]);
+		require(s.root_directory && s.root_directory[0] == '/');
+		for (size_t i = 0; i < s.mount_count; i++)
+			require(s.mounts[i].kind == MOUNT_MASKS ||
+				s.mounts[i].destination);
+	} else {
+		require(f.step[0] && memchr(f.detail, '\0', sizeof(f.detail)));
+	}
+	free_spec(&s);
+}
+
 struct bytes {
 	const uint8_t *data;
 	size_t size, at;
@@ -315,7 +344,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size == 0)
 		return 0;
-	if (data[0] % 4 == 1)
+	if (data[0] >= 0xf0)
+		check_bundle(data + 1, size - 1);
+	else if (data[0] % 4 == 1)
 		check_escaping(data + 1, size - 1);
 	else if (data[0] % 4 == 0)
 		check_arguments(data + 1, size - 1);

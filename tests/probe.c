@@ -187,6 +187,46 @@ static int push_input(const char *text, const char *path)
 	return 0;
 }
 
+/* Stands in for conmon or containerd's shim behind an OCI runtime's
+ * --console-socket: listens at path, takes the pty's master the runtime
+ * sends (SCM_RIGHTS), says so with the name that came with it, and
+ * copies what the container writes to its terminal until it closes. */
+static int console_socket(const char *path)
+{
+	struct sockaddr_un address = {.sun_family = AF_UNIX};
+	int listener = socket(AF_UNIX, SOCK_STREAM, 0);
+	strncpy(address.sun_path, path, sizeof(address.sun_path) - 1);
+	if (listener < 0 ||
+	    bind(listener, (struct sockaddr *)&address, sizeof(address)) < 0 ||
+	    listen(listener, 1) < 0)
+		return perror(path), 1;
+	int connection = accept(listener, NULL, NULL);
+	char name[256] = "";
+	union {
+		struct cmsghdr header;
+		char buffer[CMSG_SPACE(sizeof(int))];
+	} control;
+	struct iovec data = {.iov_base = name, .iov_len = sizeof(name) - 1};
+	struct msghdr message = {.msg_iov = &data,
+				 .msg_iovlen = 1,
+				 .msg_control = control.buffer,
+				 .msg_controllen = sizeof(control.buffer)};
+	if (connection < 0 || recvmsg(connection, &message, 0) <= 0)
+		return perror("recvmsg"), 1;
+	struct cmsghdr *header = CMSG_FIRSTHDR(&message);
+	int master;
+	if (!header || header->cmsg_type != SCM_RIGHTS)
+		return fprintf(stderr, "no fd came\n"), 1;
+	memcpy(&master, CMSG_DATA(header), sizeof(master));
+	printf("got a terminal: %s\n", name);
+	fflush(stdout);
+	char buffer[4096];
+	ssize_t n;
+	while ((n = read(master, buffer, sizeof(buffer))) > 0)
+		fwrite(buffer, 1, (size_t)n, stdout);
+	return 0;
+}
+
 /* Becomes uid:gid and runs argv. */
 static int run_as(const char *uid, char **argv)
 {
@@ -308,6 +348,8 @@ int main(int argc, char **argv)
 		return push_input(argv[2], argc > 3 ? argv[3] : NULL);
 	if (strcmp(what, "make-socket") == 0 && argc > 2)
 		return make_socket(argv[2]);
+	if (strcmp(what, "console-socket") == 0 && argc > 2)
+		return console_socket(argv[2]);
 	if (strcmp(what, "swap") == 0 && argc > 4)
 		return swap_names(argv[2], argv[3], argv[4]);
 	/* Run on the host too: busybox and Debian's base lack setfattr. */
@@ -322,7 +364,7 @@ int main(int argc, char **argv)
 		"clone-namespaces|syscall NR|personality VALUE|"
 		"ioctl REQUEST|process-vm-readv|pidfd-getfd|"
 		"make-socket PATH|swap A B SECONDS|set-xattr PATH NAME VALUE|"
-		"tiocsti TEXT [PATH]|"
+		"tiocsti TEXT [PATH]|console-socket PATH|"
 		"userns-as UID_MAP GID_MAP UID GID PROGRAM...\n");
 	return 2;
 }

@@ -425,5 +425,6 @@ int main(void)
 	test_path_is_within();
 	test_seccomp();
 	test_image();
+	test_bundle();
 	return failures ? 1 : 0;
 }

@@ -11,4 +11,7 @@ void test_seccomp(void);
 /* unit_image.c */
 void test_image(void);
 
+/* unit_oci.c */
+void test_bundle(void);
+
 #endif

@@ -6,9 +6,11 @@
 #include <linux/sched.h>
 #include <linux/seccomp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -51,6 +53,12 @@ static unsigned run_filter(const struct sock_filter *program, int length,
 			break;
 		case BPF_JMP | BPF_JSET | BPF_K:
 			pc += a & i->k ? i->jt : i->jf;
+			break;
+		case BPF_JMP | BPF_JA:
+			pc += (int)i->k;
+			break;
+		case BPF_ALU | BPF_AND | BPF_K:
+			a &= i->k;
 			break;
 		default:
 			return 0xdead;
@@ -563,7 +571,7 @@ static void test_seccomp_in_the_kernel(void)
 		struct failure f;
 		char result = '1';
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
-		    install_seccomp(default_capabilities(), &f) == 0) {
+		    install_seccomp(default_capabilities(), NULL, &f) == 0) {
 			result = '0';
 			errno = 0;
 			if (syscall(1000) != -1 || errno != EPERM)
@@ -601,6 +609,143 @@ static void test_seccomp_in_the_kernel(void)
 	      "seccomp: the kernel takes the filter and answers the same");
 }
 
+/* Runs program for call nr with argument arg0 (all 64 bits). */
+static unsigned run_call(const struct sock_filter *program, int length, int nr,
+			 uint64_t arg0)
+{
+	struct seccomp_data data = {.nr = nr, .arch = AUDIT_ARCH_NATIVE};
+	data.args[0] = arg0;
+	int steps;
+	return run_filter(program, length, &data, &steps);
+}
+
+/* Each operator, over all 64 bits as libseccomp compares them: the
+ * values around v in both halves. */
+static void test_seccomp_operators(void)
+{
+	static const uint64_t v = 0x100000005ULL;
+	static const uint64_t probes[] = {0,
+					  4,
+					  5,
+					  6,
+					  0x100000004ULL,
+					  0x100000005ULL,
+					  0x100000006ULL,
+					  0x200000000ULL,
+					  0x5,
+					  0xffffffff00000005ULL};
+	static struct sock_filter program[SECCOMP_PROGRAM_LIMIT];
+	int wrong = 0;
+	for (int op = SECCOMP_EQ; op <= SECCOMP_MASKED_EQ; op++) {
+		struct seccomp_profile p = {.default_action = REFUSED};
+		struct seccomp_rule r = {
+		    .call = SYS_getpid,
+		    .action = ALLOWED,
+		    .condition_count = 1,
+		    .conditions = {{.op = (unsigned char)op,
+				    .value = op == SECCOMP_MASKED_EQ
+						 ? 0xff000000ffULL
+						 : v,
+				    .value_two = 0x0000000005ULL}},
+		};
+		add_seccomp_rule(&p, &r);
+		int length =
+		    compile_seccomp_profile(&p, program, SECCOMP_PROGRAM_LIMIT);
+		free(p.rules);
+		for (size_t i = 0; length > 0 && i < COUNT(probes); i++) {
+			uint64_t a = probes[i];
+			bool expected = op == SECCOMP_EQ   ? a == v
+					: op == SECCOMP_NE ? a != v
+					: op == SECCOMP_LT ? a < v
+					: op == SECCOMP_LE ? a <= v
+					: op == SECCOMP_GT ? a > v
+					: op == SECCOMP_GE
+					    ? a >= v
+					    : (a & 0xff000000ffULL) == 5;
+			if (run_call(program, length, SYS_getpid, a) !=
+			    (expected ? ALLOWED : REFUSED)) {
+				fprintf(stderr, "  seccomp: op %d on %#llx\n",
+					op, (unsigned long long)a);
+				wrong++;
+			}
+		}
+		if (length <= 0)
+			wrong++;
+	}
+	check(wrong == 0, "seccomp: a profile's operators compare all 64 "
+			  "bits");
+}
+
+/* A profile too large for 8-bit jumps (a condition on every call)
+ * takes the general layout, and still answers rightly: first match,
+ * the default otherwise, unknown numbers the default. */
+static void test_seccomp_large_profile(void)
+{
+	static struct sock_filter program[SECCOMP_PROGRAM_LIMIT];
+	struct seccomp_profile p = {.default_action = SECCOMP_RET_ERRNO | 38};
+	for (int nr = 0; nr < 150; nr++) {
+		struct seccomp_rule r = {
+		    .call = nr,
+		    .action = SECCOMP_RET_ALLOW,
+		    .condition_count = 1,
+		    .conditions = {{.op = SECCOMP_EQ, .value = (uint64_t)nr}},
+		};
+		add_seccomp_rule(&p, &r);
+		r.action = SECCOMP_RET_ERRNO | 1;
+		r.conditions[0].value = (uint64_t)nr + (1ULL << 40);
+		add_seccomp_rule(&p, &r);
+	}
+	/* So that the child below can exit. */
+	struct seccomp_rule leave = {.call = SYS_exit_group,
+				     .action = SECCOMP_RET_ALLOW};
+	add_seccomp_rule(&p, &leave);
+	int length =
+	    compile_seccomp_profile(&p, program, SECCOMP_PROGRAM_LIMIT);
+	free(p.rules);
+	int wrong = length <= 261;
+	for (int nr = 0; length > 0 && nr < 520; nr++) {
+		bool listed = nr < 150;
+		if (nr == SYS_exit_group)
+			continue;
+		wrong += run_call(program, length, nr, (uint64_t)nr) !=
+			 (listed ? SECCOMP_RET_ALLOW : SECCOMP_RET_ERRNO | 38);
+		wrong +=
+		    run_call(program, length, nr,
+			     (uint64_t)nr + (1ULL << 40)) !=
+		    (listed ? SECCOMP_RET_ERRNO | 1 : SECCOMP_RET_ERRNO | 38);
+		wrong += run_call(program, length, nr, (uint64_t)nr + 1) !=
+			 (SECCOMP_RET_ERRNO | 38);
+	}
+	printf("# seccomp: a profile with 300 conditions: %d instructions\n",
+	       length);
+	/* The kernel's checker takes its far jumps too. */
+	pid_t child = fork();
+	if (child == 0) {
+		struct sock_fprog filter = {.len = (unsigned short)length,
+					    .filter = program};
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+		    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &filter) <
+			0)
+			_exit(1);
+		/* exit_group itself: a sanitizer's _exit would make calls
+		 * this filter refuses. */
+		syscall(SYS_exit_group, syscall(SYS_getpid, SYS_getpid) > 0 &&
+						syscall(SYS_getpid, 7) < 0 &&
+						errno == 38
+					    ? 0
+					    : 2);
+	}
+	int status = -1;
+	waitpid(child, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		fprintf(stderr,
+			"  seccomp: large profile in the kernel: status %#x\n",
+			status);
+	wrong += !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+	check(wrong == 0, "seccomp: a large profile (general layout) answers "
+			  "as its rules say");
+}
+
 void test_seccomp(void)
 {
 	test_seccomp_every_call();
@@ -608,4 +753,6 @@ void test_seccomp(void)
 	test_seccomp_lists();
 	test_seccomp_examples();
 	test_seccomp_in_the_kernel();
+	test_seccomp_operators();
+	test_seccomp_large_profile();
 }

@@ -1,0 +1,912 @@
+/* container.c - the run path: the start, the child's setup
+ * (setup_container reads top to bottom, one step per line, in the order
+ * the kernel needs them), and the wait; the parent's preparation before
+ * it is prepare.c's. The description (spec.h)
+ * is the only input; the command line (container-fs.c) and the OCI
+ * runtime (oci/runtime.c) fill it and call the steps of container.h.
+ *
+ * The parent checks and opens everything that can fail on bad input,
+ * locks WRITEDIR and builds the overlay (or clones a root written in
+ * place); the child, cloned into its new namespaces and a session of
+ * its own, attaches it, makes the mounts the description lists in
+ * order, switches root, becomes the user it names and execs COMMAND,
+ * as PID 1 of its PID namespace. With a start FIFO (OCI create) it
+ * waits there before exec until `start` opens it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <linux/close_range.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "apparmor.h"
+#include "capabilities.h"
+#include "cgroups.h"
+#include "container.h"
+#include "devices.h"
+#include "environment.h"
+#include "hooks.h"
+#include "identity.h"
+#include "idmap.h"
+#include "init.h"
+#include "janitor.h"
+#include "kernelfs.h"
+#include "layers.h"
+#include "masks.h"
+#include "mounts.h"
+#include "namespaces.h"
+#include "network.h"
+#include "overlay.h"
+#include "process.h"
+#include "process_limits.h"
+#include "seccomp.h"
+#include "spec.h"
+#include "subids.h"
+#include "terminal.h"
+#include "userns.h"
+#include "utils.h"
+#include "writedir.h"
+
+/* Bounds for the container's stack, which only costs what is touched. */
+#define MIN_STACK_SIZE (1024 * 1024)
+#define MAX_STACK_SIZE (64 * 1024 * 1024)
+
+/* The stack limit our caller set (ulimit -s), given back to COMMAND. */
+static struct rlimit caller_stack;
+
+/* The signals a user sends to stop or poke a container. */
+static const int forwarded_signals[] = {SIGINT,	 SIGTERM, SIGHUP,
+					SIGQUIT, SIGUSR1, SIGUSR2};
+
+/* The child dies with the parent, even a parent killed by SIGKILL. The
+ * parent may already be gone before prctl: then the pipe we write our
+ * report to has no reader left, and we stop here. */
+static int die_with_parent(struct container *c, struct failure *f)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		return fail(f, "prctl", "PR_SET_PDEATHSIG", errno);
+	close(c->report_pipe[0]);
+	c->report_fd = c->report_pipe[1];
+	if (c->parent_steps)
+		close(c->go_pipe[1]);
+	struct timespec none = {0};
+	fd_set readers;
+	FD_ZERO(&readers);
+	FD_SET(c->report_pipe[1], &readers);
+	/* A pipe's write end polls as "readable" (error) once the reader
+	 * has gone. */
+	if (pselect(c->report_pipe[1] + 1, &readers, NULL, NULL, &none, NULL) >
+	    0)
+		_exit(EXIT_SETUP_FAILED);
+	return 0;
+}
+
+/* Out of the caller's session and process group, first thing: a kill(0)
+ * inside reaches no process of the caller's (its shell, container-fs,
+ * the janitor), and the caller's terminal is no controlling terminal in
+ * here (/dev/tty cannot open it). setsid cannot fail: a cloned child
+ * leads no process group. */
+static int leave_caller_session(struct failure *f)
+{
+	if (setsid() < 0)
+		return fail(f, "setsid", "leave the caller's session", errno);
+	return 0;
+}
+
+/* Our pid as the host sees it, for the state hooks read: the host's
+ * /proc is still ours to read here (getpid says 1 in a new PID
+ * namespace). With a start FIFO, our fd directory there too: it opens
+ * the FIFO for writing later, whatever /proc the container has. */
+static int find_host_pid(struct container *c, struct failure *f)
+{
+	char link[32];
+	ssize_t n = readlink("/proc/self", link, sizeof(link) - 1);
+	if (n <= 0)
+		return fail(f, "setup", "/proc/self", errno);
+	link[n] = '\0';
+	c->host_pid = (pid_t)atoi(link);
+	if (c->start_fifo >= 0) {
+		c->fd_directory =
+		    open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (c->fd_directory < 0)
+			return fail(f, "setup", "/proc/self/fd", errno);
+	}
+	return 0;
+}
+
+/* Root's user namespace maps its block (or a bundle's maps), not host
+ * root, whom we still are: without this we would be nobody inside (and
+ * make no file). The host's supplementary groups go too: unmapped, they
+ * would still grant their access on the host's files we see (/sys,
+ * /dev). */
+static int become_namespace_root(struct failure *f)
+{
+	if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 ||
+	    setresuid(0, 0, 0) < 0)
+		return fail(f, "user namespace", "become its root", errno);
+	return 0;
+}
+
+/* A bundle's own maps: the parent writes them once we exist. */
+static bool given_maps(const struct container *c)
+{
+	return c->userns &&
+	       (c->spec.uid_mapping_count || c->spec.gid_mapping_count);
+}
+
+/* Our own id alone (SINGLE): we map it ourselves, as the kernel lets a
+ * namespace's owner do without privilege (map_own_id). */
+static bool maps_itself(const struct container *c)
+{
+	return c->userns && !given_maps(c) && c->maps.kind == IDS_SINGLE;
+}
+
+/* Any other map container-fs writes (subordinate ranges, root's block,
+ * a nested namespace's ids) goes into a namespace made before the
+ * child, which joins it (join_and_start). */
+static bool joins_userns(const struct container *c)
+{
+	return c->userns && !given_maps(c) && !maps_itself(c);
+}
+
+/* In a new user namespace we are nobody until it has id maps: our own
+ * id alone we map ourselves; in a namespace we joined, root's block
+ * does not map host root, whom we still are: we become its root. */
+static int set_id_maps(struct container *c, struct failure *f)
+{
+	if (maps_itself(c))
+		return map_own_id(&c->maps, f);
+	if (!joins_userns(c) || !c->root)
+		return 0;
+	c->became_root = true;
+	return become_namespace_root(f);
+}
+
+/* The parent has things to do before we go on (a bundle's id maps, our
+ * cgroup, hooks): it sends one byte when done, or closes the pipe. */
+static int wait_for_parent(struct container *c, struct failure *f)
+{
+	if (!c->parent_steps)
+		return 0;
+	char byte;
+	ssize_t n;
+	while ((n = read(c->go_pipe[0], &byte, 1)) < 0 && errno == EINTR)
+		;
+	if (n != 1)
+		_exit(EXIT_SETUP_FAILED); /* the parent reports why */
+	if (!c->userns || !c->root || c->became_root)
+		return 0;
+	c->became_root = true;
+	return become_namespace_root(f);
+}
+
+/* Mount propagation is shared on systemd hosts: without this every mount
+ * below would also appear on the host. */
+static int make_mounts_private(struct container *c, struct failure *f)
+{
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0)
+		return 0;
+	fail(f, "make / private", "/", errno);
+	/* The first privileged step: in a user namespace an EPERM here
+	 * means the system withholds its capabilities (AppArmor). */
+	return c->userns && f->error == EPERM ? hint_userns_disabled(f) : -1;
+}
+
+static const struct writedir *writedir_of(const struct container *c)
+{
+	return c->spec.writable == WRITABLE_WRITEDIR ? &c->writedir : NULL;
+}
+
+/* A root written in place: the parent's clone of the directory's mount
+ * tree, or (in a user namespace, where only we may clone it) the
+ * directory found again and checked to be the one the parent opened.
+ * Made private at once: a clone of a host's shared mount would pass
+ * the container's mounts on to the host. */
+static int mount_root_in_place(struct container *c, struct failure *f)
+{
+	int tree = c->root_tree_fd;
+	if (c->userns)
+		tree = clone_same_tree(c->spec.root_directory, c->root_tree_fd);
+	if (tree < 0)
+		return fail(f, "mount root", c->spec.root_directory, errno);
+	int result = attach_overlay(tree, f);
+	if (c->userns)
+		close(tree);
+	if (result == 0 &&
+	    mount(NULL, ".", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		result = fail(f, "mount root", c->spec.root_directory, errno);
+	/* Only the devices the container is given open (devices.c): not a
+	 * node an image brings, nor one it makes. */
+	if (result == 0 && c->spec.only_given_devices) {
+		int here = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		result = here < 0 ? fail(f, "mount root", ".", errno)
+				  : set_mount_flags(here, MS_NODEV, true,
+						    "mount root",
+						    c->spec.root_directory, f);
+		if (here >= 0)
+			close(here);
+	}
+	return result;
+}
+
+/* Leaves the working directory at the root's top, and root_fd on it:
+ * every later step resolves its paths below that fd. */
+static int mount_root(struct container *c, struct failure *f)
+{
+	int result;
+	bool here = c->userns && !c->root && !c->spec.legacy_mount;
+	if (c->spec.writable == WRITABLE_IN_PLACE)
+		result = mount_root_in_place(c, f);
+	else {
+		/* Ours in a variable of our own: c may be the parent's
+		 * memory (CLONE_VM), and c->overlay_fd the parent's to
+		 * close. */
+		int overlay_fd =
+		    here ? create_overlay_here(&c->layers, writedir_of(c), f)
+			 : c->overlay_fd;
+		if (overlay_fd >= 0)
+			result = attach_overlay(overlay_fd, f);
+		else if (overlay_fd == -1 && here)
+			result = -1;
+		else
+			result =
+			    mount_overlay_legacy(&c->layers, writedir_of(c),
+						 c->userns && !c->root, f);
+	}
+	if (result < 0)
+		return -1;
+	c->root_fd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (c->root_fd < 0)
+		return fail(f, "mount root", "open the new root", errno);
+	return 0;
+}
+
+/* The description's mounts, in its order: the kernel's filesystems and
+ * the masks, /etc/hosts and resolv.conf, then volumes and tmpfs as the
+ * command line gave them (so "-v a:/x -v b:/x/y" works); or a bundle's
+ * list, then its devices and masks. */
+static int mount_all(struct container *c, struct failure *f)
+{
+	const struct container_spec *s = &c->spec;
+	/* A user namespace may mount sysfs only with a network namespace of
+	 * its own: with the host's, the host's /sys is bound instead. */
+	bool bind_sys = c->userns && !(s->namespaces & CLONE_NEWNET) &&
+			s->network == NETWORK_HOST;
+	for (size_t i = 0; i < s->mount_count; i++) {
+		const struct mount_entry *m = &s->mounts[i];
+		int result;
+		switch (m->kind) {
+		case MOUNT_PROC:
+			result = mount_proc(c->root_fd, f);
+			break;
+		case MOUNT_DEV:
+			result = setup_dev(
+			    c->root_fd,
+			    !c->userns || has_group_inside(&c->maps, TTY_GROUP),
+			    f);
+			break;
+		case MOUNT_SYS:
+			result =
+			    mount_sys(c->root_fd, s->writable_sys, bind_sys, f);
+			break;
+		case MOUNT_MASKS:
+			result = s->unmask ? 0 : mask_paths(c->root_fd, s, f);
+			break;
+		case MOUNT_FILES:
+			result = mount_etc_files(c->root_fd, &c->etc, f);
+			break;
+		case MOUNT_DEVICES:
+			result = make_devices(c->root_fd, s, c->userns, f);
+			break;
+		default:
+			result = mount_entry(c->root_fd, s, m, f);
+		}
+		if (result < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* -w DIR is made in the writable layer if the image lacks it, as
+ * Docker does; COMMAND enters it in prepare_exec, as its user. */
+static int make_working_directory(struct container *c, struct failure *f)
+{
+	return c->spec.cwd ? make_in_root(c->root_fd, c->spec.cwd, S_IFDIR,
+					  "workdir", f)
+			   : 0;
+}
+
+/* The mounts are made: the parent runs the prestart and createRuntime
+ * hooks (in the host's namespaces) while we wait, then we run the
+ * createContainer hooks here, in the container's, before pivot_root. */
+static int run_create_hooks(struct container *c, struct failure *f)
+{
+	const struct container_spec *s = &c->spec;
+	if (s->hooks[HOOK_PRESTART].count ||
+	    s->hooks[HOOK_CREATE_RUNTIME].count) {
+		struct report r = {.kind = REPORT_HOOKS};
+		if (write_all(c->report_fd, &r, sizeof(r)) < 0)
+			_exit(EXIT_SETUP_FAILED);
+		wait_for_parent(c, f);
+	}
+	return run_hooks(s, HOOK_CREATE_CONTAINER, c->host_pid, "creating",
+			 false, f);
+}
+
+/* --read-only: once every mount point is made, "/" itself is. */
+static int seal_root(struct container *c, struct failure *f)
+{
+	return c->spec.read_only_root
+		   ? remount_read_only(c->root_fd, "read-only root", "/", f)
+		   : 0;
+}
+
+/* A bundle's rootfsPropagation, for "/" as the container sees it. */
+static int set_root_propagation(struct container *c, struct failure *f)
+{
+	unsigned long propagation = c->spec.root_propagation;
+	if (propagation == (MS_REC | MS_PRIVATE))
+		return 0; /* as mount_root left it */
+	if (mount(NULL, "/", NULL, propagation, NULL) < 0)
+		return fail(f, "root propagation", "/", errno);
+	return 0;
+}
+
+/* The UTS namespace is new: only a name given changes it. */
+static int set_hostname(struct container *c, struct failure *f)
+{
+	const struct container_spec *s = &c->spec;
+	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
+		return fail(f, "hostname", s->hostname, errno);
+	if (s->domainname &&
+	    setdomainname(s->domainname, strlen(s->domainname)) < 0)
+		return fail(f, "domainname", s->domainname, errno);
+	return 0;
+}
+
+/* A network namespace of our own has only lo, and down. */
+static int set_up_network(struct container *c, struct failure *f)
+{
+	return c->spec.network == NETWORK_NONE ? bring_up_loopback(f) : 0;
+}
+
+/* Created, not started: tell the parent we are ready, and wait at the
+ * FIFO until `start` opens it; from then on a failure is reported
+ * there, and the FIFO closes when COMMAND is exec'd. COMMAND is looked
+ * up first, so `create` reports a missing one. */
+static int wait_for_start(struct container *c, struct failure *f)
+{
+	if (c->start_fifo < 0)
+		return 0;
+	if (find_command(&c->spec, f) < 0)
+		return -1;
+	struct report r = {.kind = REPORT_READY};
+	if (c->detached && prctl(PR_SET_PDEATHSIG, 0) < 0)
+		return fail(f, "prctl", "PR_SET_PDEATHSIG", errno);
+	if (write_all(c->report_fd, &r, sizeof(r)) < 0)
+		_exit(EXIT_SETUP_FAILED);
+	close(c->report_fd);
+	c->report_fd = -1;
+	char name[16];
+	snprintf(name, sizeof(name), "%d", c->start_fifo);
+	int fd;
+	while ((fd = openat(c->fd_directory, name, O_WRONLY | O_CLOEXEC)) < 0 &&
+	       errno == EINTR)
+		;
+	if (fd < 0)
+		_exit(EXIT_SETUP_FAILED); /* nobody to tell */
+	close(c->start_fifo);
+	close(c->fd_directory);
+	c->report_fd = fd;
+	if (write_all(fd, "", 1) < 0)
+		_exit(EXIT_SETUP_FAILED);
+	return run_hooks(&c->spec, HOOK_START_CONTAINER, c->host_pid, "created",
+			 false, f);
+}
+
+/* The container's pty becomes its user's, as a login's terminal does,
+ * so the user may reopen it (/dev/pts/N) and change its modes. */
+static int give_terminal(struct container *c, struct failure *f)
+{
+	for (int fd = 0; fd < 3 && c->identity.uid != 0; fd++)
+		if (c->terminal.on[fd] &&
+		    fchown(fd, c->identity.uid, (gid_t)-1) < 0)
+			return fail(f, "terminal", "chown", errno);
+	return 0;
+}
+
+/* The last steps with full privilege, in the only order that works:
+ * no_new_privs, the bounding set, then the user (which needs CAP_SETUID
+ * and CAP_SETGID; KEEPCAPS keeps the permitted set across it), then the
+ * capability sets: the description's for root, or for any user if it
+ * says so; else none, as with Docker. The seccomp filter comes later,
+ * as late as can be (seal_privileges); without no_new_privs the kernel
+ * asks CAP_SYS_ADMIN of whoever installs it, so that is kept in the
+ * effective set until then. */
+static int restrict_privileges(struct container *c, struct failure *f)
+{
+	const struct container_spec *s = &c->spec;
+	struct capability_sets keep = s->capabilities;
+	bool keeps = c->identity.uid == 0 || s->exact_capabilities;
+	if (!s->allow_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return fail(f, "no_new_privs", "prctl", errno);
+	c->filter_pending = !s->seccomp_unconfined;
+	if (limit_bounding_set(&keep, s->exact_capabilities, f) < 0 ||
+	    give_terminal(c, f) < 0 || prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 ||
+	    switch_identity(&c->identity, f) < 0)
+		return -1;
+	if (!keeps)
+		keep = (struct capability_sets){0};
+	c->final_capabilities = keep;
+	capability_mask admin = (capability_mask)1 << CAP_SYS_ADMIN;
+	c->capabilities_pending = c->filter_pending && s->allow_new_privs &&
+				  !(keep.effective & admin);
+	if (c->capabilities_pending) {
+		keep.effective |= admin;
+		keep.permitted |= admin;
+		keep.ambient = 0;
+	}
+	return set_capabilities(&keep, f);
+}
+
+/* The seccomp filter, then (if CAP_SYS_ADMIN was kept for it) the
+ * final capability sets: after the filter only capset and prctl run
+ * before exec, which a bundle's profile allows when it lets COMMAND
+ * run at all. */
+static int seal_privileges(struct container *c, struct failure *f)
+{
+	const struct container_spec *s = &c->spec;
+	if (c->filter_pending && install_seccomp(s->capabilities.bounding,
+						 s->seccomp_profile, f) < 0)
+		return -1;
+	c->filter_pending = false;
+	if (c->capabilities_pending &&
+	    set_capabilities(&c->final_capabilities, f) < 0)
+		return -1;
+	c->capabilities_pending = false;
+	return 0;
+}
+
+/* With --init this process stays PID 1 and a child runs COMMAND; the
+ * filter holds for both. */
+static int start_pid_1(struct container *c, struct failure *f)
+{
+	if (!c->spec.init)
+		return 0;
+	return seal_privileges(c, f) < 0 ? -1 : start_init(f);
+}
+
+/* COMMAND gets the caller's signal mask back, its own environment, its
+ * working directory (entered as its user, who must be allowed to), and
+ * no file descriptor beyond 0-2 (close-on-exec for all, the caller's
+ * leaks too) but those it is to inherit. */
+static int prepare_exec(struct container *c, struct failure *f)
+{
+	extern char **environ;
+	const struct container_spec *s = &c->spec;
+	const char *cwd = s->cwd ? s->cwd : "/";
+	if (sigprocmask(SIG_SETMASK, &c->original_mask, NULL) < 0)
+		return fail(f, "exec", "restore signal mask", errno);
+	char **env =
+	    build_environment(s, c->hostname, c->identity.home, c->term, f);
+	if (!env)
+		return -1;
+	environ = env; /* execvp searches this PATH */
+	if (chdir(cwd) < 0)
+		return fail(f, "workdir", cwd, errno);
+	if (syscall(SYS_close_range, 3 + s->inherited_fds, ~0U,
+		    CLOSE_RANGE_CLOEXEC) < 0)
+		return fail(f, "exec", "close_range", errno);
+	if (!has_limit(s, RLIMIT_STACK) &&
+	    setrlimit(RLIMIT_STACK, &caller_stack) < 0)
+		return fail(f, "exec", "restore the stack limit", errno);
+	if (s->umask >= 0)
+		umask((mode_t)s->umask);
+	return set_apparmor_profile(s, c->apparmor, f);
+}
+
+static int run_command(struct container *c, struct failure *f)
+{
+	char **command = c->spec.command;
+	execvp(command[0], command);
+	fail(f, "exec", command[0], errno);
+	f->status = errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXECUTE;
+	if (errno == ENOENT)
+		add_hint(f,
+			 "not found in the container's PATH or at that path");
+	return -1;
+}
+
+/*
+ * The container's setup, in the order the kernel needs it. Runs in the
+ * child, already in its new namespaces; returns only on failure.
+ */
+static int setup_container(struct container *c, struct failure *f)
+{
+	if (die_with_parent(c, f) < 0 || leave_caller_session(f) < 0 ||
+	    find_host_pid(c, f) < 0 || set_id_maps(c, f) < 0 ||
+	    join_namespaces(&c->spec, f) < 0 || wait_for_parent(c, f) < 0 ||
+	    set_sysctls(&c->spec, f) < 0 || make_mounts_private(c, f) < 0 ||
+	    mount_root(c, f) < 0 || mount_all(c, f) < 0 ||
+	    create_terminal(&c->terminal, c->root_fd, f) < 0 ||
+	    make_working_directory(c, f) < 0 || run_create_hooks(c, f) < 0 ||
+	    seal_root(c, f) < 0 || switch_root(c->root_fd, f) < 0 ||
+	    set_root_propagation(c, f) < 0 || set_hostname(c, f) < 0 ||
+	    set_up_network(c, f) < 0 ||
+	    resolve_identity(&c->spec, &c->identity, f) < 0 ||
+	    wait_for_start(c, f) < 0 || set_limits(&c->spec, f) < 0 ||
+	    restrict_privileges(c, f) < 0 || start_pid_1(c, f) < 0 ||
+	    take_terminal(&c->terminal, f) < 0 || prepare_exec(c, f) < 0 ||
+	    seal_privileges(c, f) < 0)
+		return -1;
+	return run_command(c, f);
+}
+
+int exec_in_container(struct container *c, struct failure *f)
+{
+	c->report_fd = c->report_pipe[1];
+	if (leave_caller_session(f) < 0 ||
+	    create_exec_terminal(&c->terminal, f) < 0 ||
+	    resolve_identity(&c->spec, &c->identity, f) < 0 ||
+	    set_limits(&c->spec, f) < 0 || restrict_privileges(c, f) < 0 ||
+	    take_terminal(&c->terminal, f) < 0 || prepare_exec(c, f) < 0 ||
+	    seal_privileges(c, f) < 0)
+		return -1;
+	return run_command(c, f);
+}
+
+/* The child: its only way out is exec, or a report to the parent. */
+static int container_main(void *arg)
+{
+	struct container *c = arg;
+	struct report r = {.kind = REPORT_FAILED};
+	c->report_fd = c->report_pipe[1];
+	setup_container(c, &r.failure);
+	if (c->report_fd >= 0)
+		write_all(c->report_fd, &r, sizeof(r));
+	_exit(r.failure.status);
+}
+
+/* Blocks the relayed signals (and SIGCHLD) so none is lost between clone
+ * and the wait loop; the child restores the mask before exec. SIGCHLD
+ * may have been ignored by our caller, which would make waitpid fail.
+ * SIGPIPE is blocked too, not ignored (an ignored signal would stay
+ * ignored in COMMAND): a janitor killed by someone must turn our "done"
+ * byte into EPIPE, not kill us before we clean up. */
+int block_signals(struct container *c, struct failure *f)
+{
+	sigset_t blocked;
+	sigemptyset(&c->forwarded);
+	for (size_t i = 0;
+	     i < sizeof(forwarded_signals) / sizeof(*forwarded_signals); i++)
+		sigaddset(&c->forwarded, forwarded_signals[i]);
+	sigaddset(&c->forwarded, SIGCHLD);
+	blocked = c->forwarded;
+	sigaddset(&blocked, SIGPIPE);
+	if (signal(SIGCHLD, SIG_DFL) == SIG_ERR ||
+	    sigprocmask(SIG_BLOCK, &blocked, &c->original_mask) < 0)
+		return fail(f, "signals", "block", errno);
+	return 0;
+}
+
+/* The namespaces the child is cloned into: those the description makes,
+ * less those it joins by path. */
+static int namespace_flags(const struct container *c)
+{
+	const struct container_spec *s = &c->spec;
+	int flags = s->namespaces;
+	if (s->network == NETWORK_NONE)
+		flags |= CLONE_NEWNET;
+	if (c->userns && !joins_userns(c))
+		flags |= CLONE_NEWUSER;
+	for (size_t i = 0; i < s->join_count; i++)
+		flags &= ~s->joins[i].type;
+	return flags;
+}
+
+/* The child's flags. Like posix_spawn, it shares our memory while we
+ * sleep until it execs or exits (CLONE_VM | CLONE_VFORK): nothing is
+ * copied, which saves about a millisecond in a VM. Not when we have work
+ * to do while it runs its setup (a bundle's id maps, its cgroup, hooks),
+ * nor when it is to wait for `start`, nor with --init, whose PID 1 never
+ * execs. */
+static int container_flags(const struct container *c)
+{
+	int flags = namespace_flags(c);
+	if (!c->parent_steps && c->start_fifo < 0 && !c->spec.init)
+		flags |= CLONE_VM | CLONE_VFORK;
+	return flags;
+}
+
+/* As much stack as a main thread may grow to (RLIMIT_STACK): setup needs
+ * a few pages, but execvp copies the whole argument list onto the stack
+ * to run a script without "#!" through /bin/sh. */
+static size_t container_stack_size(void)
+{
+	struct rlimit limit;
+	if (getrlimit(RLIMIT_STACK, &limit) < 0 ||
+	    limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur > MAX_STACK_SIZE)
+		return MAX_STACK_SIZE;
+	return limit.rlim_cur < MIN_STACK_SIZE ? MIN_STACK_SIZE
+					       : (size_t)limit.rlim_cur;
+}
+
+/* Clones the container's first process (container_main) on a stack of
+ * its own, as our child; its pid, or -1 with errno set. */
+static pid_t clone_container(struct container *c, int flags)
+{
+	struct stack stack;
+	pid_t pid = start_process(container_main, c, flags,
+				  container_stack_size(), &stack);
+	/* The child runs on its stack no more: it has exec'd or exited
+	 * (CLONE_VFORK), or has a copy of it. */
+	if (pid >= 0)
+		free_stack(&stack);
+	return pid;
+}
+
+/* The go-between of join_and_start, sharing our memory while we sleep
+ * (CLONE_VFORK): setns enters a user namespace for the calling process
+ * only, and the container's PID namespace must belong to that user
+ * namespace, so the container is cloned from in there. CLONE_PARENT
+ * makes it our child, not the go-between's, which sends its pid and
+ * exits. It holds no read end of the report pipe: if we die, the
+ * container must see the pipe without a reader (die_with_parent). */
+static int join_and_clone(void *arg)
+{
+	struct container *c = arg;
+	struct report r = {.kind = REPORT_FAILED};
+	close(c->report_pipe[0]);
+	close(c->pid_pipe[0]);
+	if (setns(c->userns_fd, CLONE_NEWUSER) < 0)
+		fail(&r.failure, "user namespace", "join", errno);
+	else {
+		pid_t pid =
+		    clone_container(c, container_flags(c) | CLONE_PARENT);
+		if (pid >= 0 &&
+		    write_all(c->pid_pipe[1], &pid, sizeof(pid)) == 0)
+			_exit(0);
+		fail(&r.failure, "create namespaces", "clone", errno);
+		hint_userns_disabled(&r.failure);
+	}
+	write_all(c->report_pipe[1], &r, sizeof(r));
+	_exit(EXIT_SETUP_FAILED);
+}
+
+/* The container in c->userns_fd's namespace, through the go-between;
+ * its pid, or -1 with f filled. */
+static pid_t join_and_start(struct container *c, struct failure *f)
+{
+	struct stack stack;
+	pid_t pid = -1;
+	if (pipe2(c->pid_pipe, O_CLOEXEC) < 0)
+		return fail(f, "pipe", "pid", errno);
+	pid_t go = start_process(join_and_clone, c, CLONE_VM | CLONE_VFORK,
+				 64 * 1024, &stack);
+	int error = errno;
+	close(c->pid_pipe[1]);
+	if (go < 0)
+		fail(f, "create namespaces", "clone", error);
+	else {
+		/* Nothing to read once it exits without sending (the
+		 * sanitizer build's go-between is a copy that runs on). */
+		if (read(c->pid_pipe[0], &pid, sizeof(pid)) != sizeof(pid))
+			pid = -1;
+		while (waitpid(go, NULL, 0) < 0 && errno == EINTR)
+			;
+		free_stack(&stack);
+		struct report r;
+		if (pid < 0 && read_report_from(c->report_pipe[0], &r) == 1)
+			*f = r.failure;
+		else if (pid < 0)
+			fail(f, "create namespaces", "join", EIO);
+	}
+	close(c->pid_pipe[0]);
+	return pid;
+}
+
+int read_report_from(int fd, struct report *r)
+{
+	size_t got = 0;
+	while (got < sizeof(*r)) {
+		ssize_t n = read(fd, (char *)r + got, sizeof(*r) - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	return got == sizeof(*r) ? 1 : got == 0 ? 0 : -1;
+}
+
+/* Before the child goes on: its id maps (a bundle's, or the ones
+ * choose_userns planned), its cgroup. -2 as write_id_maps says. */
+static int do_parent_steps(struct container *c, struct failure *f)
+{
+	const struct container_spec *s = &c->spec;
+	if (given_maps(c) && write_given_maps(c->pid, s, f) < 0)
+		return -1;
+	return join_cgroup(s, c->pid, f);
+}
+
+/* Reads the child's reports until it has exec'd (EOF: the pipe is
+ * close-on-exec), is ready (REPORT_READY) or has failed; runs the
+ * runtime's hooks when it asks. 0 or -1. */
+static int follow_reports(struct container *c, struct failure *f)
+{
+	struct report r;
+	for (;;) {
+		int got = read_report_from(c->report_pipe[0], &r);
+		if (got == 0 || (got == 1 && r.kind == REPORT_READY)) {
+			c->command_ran = true;
+			return 0;
+		}
+		if (got < 0)
+			return fail(f, "setup", "report", EPROTO);
+		if (r.kind == REPORT_FAILED) {
+			*f = r.failure;
+			return -1;
+		}
+		/* REPORT_HOOKS: prestart, then createRuntime. */
+		const struct container_spec *s = &c->spec;
+		if (run_hooks(s, HOOK_PRESTART, c->pid, "creating", false, f) <
+			0 ||
+		    run_hooks(s, HOOK_CREATE_RUNTIME, c->pid, "creating", false,
+			      f) < 0)
+			return -1;
+		if (write_all(c->go_pipe[1], "", 1) < 0)
+			return fail(f, "setup", "release the container", errno);
+	}
+}
+
+/* Starts the container, does the parent's steps and follows its reports.
+ * -2 when the helpers could not map subordinate ids into its user
+ * namespace (maps.fallback): the child is gone, and a retry may map
+ * less. */
+static int start_mapped_container(struct container *c, struct failure *f)
+{
+	const struct container_spec *s = &c->spec;
+	c->parent_steps = given_maps(c) || needs_cgroup(s) ||
+			  s->hooks[HOOK_PRESTART].count ||
+			  s->hooks[HOOK_CREATE_RUNTIME].count;
+	if (joins_userns(c) && c->userns_fd < 0 &&
+	    (c->userns_fd = open_userns(&c->maps, "create namespaces", f)) < 0)
+		return c->userns_fd;
+	if (pipe2(c->report_pipe, O_CLOEXEC) < 0 ||
+	    (c->parent_steps && pipe2(c->go_pipe, O_CLOEXEC) < 0))
+		return fail(f, "pipe", "report", errno);
+	if (maps_itself(c) && c->maps.ranges_unused)
+		note_single_id();
+	int restore_pid_ns = enter_pid_namespace(s, f);
+	if (restore_pid_ns == -1)
+		return -1;
+	c->pid = joins_userns(c) ? join_and_start(c, f)
+				 : clone_container(c, container_flags(c));
+	int error = errno;
+	leave_pid_namespace(restore_pid_ns);
+	if (c->pid < 0 && joins_userns(c))
+		return -1;
+	if (c->pid < 0) {
+		fail(f, "create namespaces", "clone", error);
+		if (c->userns)
+			return hint_userns_disabled(f);
+		if (error == EPERM)
+			add_hint(f, "run as root, e.g. with sudo");
+		return -1;
+	}
+	close(c->report_pipe[1]);
+	c->report_pipe[1] = -1;
+	int result = 0;
+	if (c->parent_steps) {
+		close(c->go_pipe[0]);
+		c->go_pipe[0] = -1;
+		result = do_parent_steps(c, f);
+		if (result == 0 && write_all(c->go_pipe[1], "", 1) < 0)
+			result =
+			    fail(f, "setup", "release the container", errno);
+	}
+	if (result == 0)
+		result = follow_reports(c, f);
+	if (c->parent_steps) {
+		close(c->go_pipe[1]);
+		c->go_pipe[1] = -1;
+	}
+	if (result < 0 && !c->command_ran) {
+		/* The child saw the pipe close, or failed: reap it. */
+		kill(c->pid, SIGKILL);
+		waitpid(c->pid, NULL, 0);
+		c->pid = -1;
+	}
+	if (result == -2) {
+		close(c->report_pipe[0]);
+		c->report_pipe[0] = -1;
+	}
+	return result;
+}
+
+/* Inside another user namespace newuidmap may be unable to map the
+ * subordinate ids (it is no longer privileged there): the container
+ * then runs with our own id alone (--single-id), and a note says so. */
+int start_container(struct container *c, struct failure *f)
+{
+	int result;
+	while ((result = start_mapped_container(c, f)) == -2) {
+		c->userns_fd = -1;
+		fall_back_to_single_id(&c->maps);
+	}
+	return result;
+}
+
+/* Waits for the container, relaying signals; returns its wait status.
+ * The container is in no process group of ours, so every signal is
+ * relayed, whoever sent it (kill, or ^C at a terminal in our process
+ * group): the container sees each one once. */
+static int relay_signals(struct container *c)
+{
+	for (;;) {
+		int status;
+		int signal_number = sigwaitinfo(&c->forwarded, NULL);
+		if (signal_number < 0)
+			continue;
+		if (signal_number != SIGCHLD)
+			kill(c->pid, signal_number);
+		else if (waitpid(c->pid, &status, WNOHANG) == c->pid)
+			return status;
+	}
+}
+
+int wait_container(struct container *c)
+{
+	int status;
+	struct failure f;
+	if (!c->terminal.any || c->terminal.master_sent) {
+		status = relay_signals(c);
+	} else if (receive_terminal(&c->terminal, &f) == 0) {
+		status = relay_terminal(&c->terminal, c->pid);
+	} else {
+		/* Nothing could reach the container or come out of it:
+		 * stop it rather than leave it and the caller waiting. */
+		restore_terminal(&c->terminal);
+		print_failure(&f);
+		kill(c->pid, SIGKILL);
+		status = relay_signals(c);
+	}
+	return WIFSIGNALED(status) ? 128 + WTERMSIG(status)
+				   : WEXITSTATUS(status);
+}
+
+/* Our own frames need a few dozen KiB of stack: under a smaller limit
+ * (ulimit -s 16) we would die of SIGSEGV before saying why. Raise the
+ * soft limit as far as the hard one allows (the stack grows against the
+ * limit in force at each fault), or refuse in one line, without stdio
+ * and with a small frame. */
+#define OWN_STACK (256 * 1024)
+int ensure_stack(void)
+{
+	static const char message[] =
+	    "container-fs: stack limit: below 256 KiB, and the hard limit "
+	    "forbids more (hint: raise it, e.g. ulimit -s 8192)\n";
+	if (getrlimit(RLIMIT_STACK, &caller_stack) < 0 ||
+	    caller_stack.rlim_cur >= OWN_STACK)
+		return 0;
+	struct rlimit raised = caller_stack;
+	raised.rlim_cur =
+	    raised.rlim_max < OWN_STACK ? raised.rlim_max : OWN_STACK;
+	if (raised.rlim_cur >= OWN_STACK &&
+	    setrlimit(RLIMIT_STACK, &raised) == 0)
+		return 0;
+	write_all(2, message, sizeof(message) - 1);
+	return -1;
+}

@@ -1,0 +1,487 @@
+# tests/test-oci.sh - container-fs-oci, the OCI runtime: runc's command
+# line (create, start, state, kill, delete, run, exec), a bundle's
+# config.json into the description, the state directory, hooks, seccomp
+# profiles, the console socket; then podman and containerd driving it.
+# The runtime needs root: every test but the refusals skips rootless.
+
+OCI=${CFS%/*}/container-fs-oci
+
+# oci COMMAND...: container-fs-oci with a state root of the test's own;
+# output in $WORK/out and $WORK/err, status in $status.
+oci() {
+	"$OCI" --root "$WORK/state" "$@" </dev/null >"$WORK/out" 2>"$WORK/err"
+	status=$?
+}
+
+# bundle [ARG...]: $WORK/bundle with a copy of the busybox rootfs (and
+# probe) and a config.json running ARGs (a JSON array's items, quoted);
+# the variables PROCESS_EXTRA, LINUX_EXTRA, MOUNTS_EXTRA and TOP_EXTRA
+# add members (each starting with ','), TERMINAL sets process.terminal.
+bundle() {
+	local args=$1
+	mkdir -p "$WORK/bundle"
+	[ -d "$WORK/bundle/rootfs" ] || {
+		cp -a "$BASE" "$WORK/bundle/rootfs" &&
+			cp -a "$HELPERS/." "$WORK/bundle/rootfs/"
+	}
+	local caps='"CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_FSETID","CAP_FOWNER","CAP_MKNOD","CAP_NET_RAW","CAP_SETGID","CAP_SETUID","CAP_SETFCAP","CAP_SETPCAP","CAP_NET_BIND_SERVICE","CAP_SYS_CHROOT","CAP_KILL","CAP_AUDIT_WRITE"'
+	cat >"$WORK/bundle/config.json" <<EOF
+{
+	"ociVersion": "1.0.2",
+	"process": {
+		"terminal": ${TERMINAL:-false},
+		"user": {"uid": 0, "gid": 0},
+		"args": [$args],
+		"env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm"],
+		"cwd": "/",
+		"capabilities": {"bounding": [$caps], "effective": [$caps], "permitted": [$caps]},
+		"noNewPrivileges": true
+		${PROCESS_EXTRA:-}
+	},
+	"root": {"path": "rootfs"},
+	"hostname": "oci-test",
+	"mounts": [
+		{"destination": "/proc", "type": "proc", "source": "proc"},
+		{"destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "strictatime", "mode=755", "size=65536k"]},
+		{"destination": "/dev/pts", "type": "devpts", "source": "devpts", "options": ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]},
+		{"destination": "/dev/shm", "type": "tmpfs", "source": "shm", "options": ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]},
+		{"destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"]}
+		${MOUNTS_EXTRA:-}
+	],
+	"linux": {
+		"namespaces": [{"type": "pid"}, {"type": "network"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}],
+		"maskedPaths": ["/proc/kcore", "/proc/keys", "/sys/firmware"],
+		"readonlyPaths": ["/proc/sys", "/proc/sysrq-trigger"]
+		${LINUX_EXTRA:-}
+	}
+	${TOP_EXTRA:-}
+}
+EOF
+}
+
+# gone PID: the process has exited (a zombie not yet reaped by whoever
+# inherited it counts as gone).
+gone() {
+	[ ! -e "/proc/$1" ] || [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = Z ]
+}
+
+# wait_status ID STATUS: up to 5 s for the container to be STATUS.
+wait_status() {
+	local i
+	for i in $(seq 50); do
+		"$OCI" --root "$WORK/state" state "$1" 2>/dev/null | grep -q "\"status\":\"$2\"" && return 0
+		sleep 0.1
+	done
+	flunk "container $1 never $2: $("$OCI" --root "$WORK/state" state "$1" 2>&1)"
+}
+
+test_oci_run_in_the_foreground() {
+	needs_root || return 0
+	bundle '"sh", "-c", "echo hello from $(hostname); exit 3"'
+	oci run --bundle "$WORK/bundle" one
+	expect_status 3
+	expect_out "hello from oci-test"
+	# run deletes what it made
+	expect_true "state left: $(ls "$WORK/state")" [ -z "$(ls "$WORK/state")" ]
+}
+
+test_oci_create_start_state_kill_delete() {
+	needs_root || return 0
+	bundle '"sh", "-c", "touch /started; exec sleep 60"'
+	oci create --bundle "$WORK/bundle" --pid-file "$WORK/pid" life
+	expect_status 0
+	expect_true "no pid file" [ -s "$WORK/pid" ]
+	expect_no_file "$WORK/bundle/rootfs/started" # not before start
+	oci state life
+	expect_out_has '"status":"created"'
+	expect_out_has "\"pid\":$(cat "$WORK/pid")"
+	expect_out_has "\"bundle\":\"$WORK/bundle\""
+	oci start life
+	expect_status 0
+	oci state life
+	expect_out_has '"status":"running"'
+	expect_file "$WORK/bundle/rootfs/started"
+	oci start life # not created any more
+	expect_status 1
+	oci delete life # running: refused, and it runs on
+	expect_status 1
+	expect_true "killed by a refused delete" kill -0 "$(cat "$WORK/pid")"
+	oci kill life KILL
+	expect_status 0
+	wait_status life stopped
+	oci kill life TERM # stopped: refused
+	expect_status 1
+	oci delete life
+	expect_status 0
+	oci state life
+	expect_status 1
+	expect_true "state left: $(ls "$WORK/state")" [ -z "$(ls "$WORK/state")" ]
+}
+
+test_oci_kill_a_created_container_and_delete_force() {
+	needs_root || return 0
+	bundle '"sleep", "60"'
+	oci create --bundle "$WORK/bundle" --pid-file "$WORK/pid" created
+	oci kill created 9
+	expect_status 0
+	wait_status created stopped
+	oci delete created
+	expect_status 0
+	oci create --bundle "$WORK/bundle" --pid-file "$WORK/pid" again
+	oci start again
+	oci delete --force again
+	expect_status 0
+	gone "$(cat "$WORK/pid")" || flunk "still running"
+	oci delete --force never-was # nothing there: done
+	expect_status 0
+}
+
+test_oci_preserve_fds() {
+	needs_root || return 0
+	# (test -e is sh's own: no pipe of sh's own shows among its fds)
+	bundle '"sh", "-c", "cat <&3; for fd in 3 4 5; do [ -e /proc/$$/fd/$fd ] && echo has $fd; done; true"'
+	echo handed >"$WORK/fd3"
+	"$OCI" --root "$WORK/state" run --preserve-fds 1 --bundle "$WORK/bundle" \
+		fds 3<"$WORK/fd3" 4<"$WORK/fd3" </dev/null >"$WORK/out" 2>"$WORK/err"
+	status=$?
+	expect_status 0
+	expect_out "$(printf 'handed\nhas 3')"
+}
+
+test_oci_one_id_once() {
+	needs_root || return 0
+	bundle '"sleep", "60"'
+	oci create --bundle "$WORK/bundle" twice
+	expect_status 0
+	oci create --bundle "$WORK/bundle" twice
+	expect_status 1
+	grep -q "already exists" "$WORK/err" || flunk "no 'already exists': $(cat "$WORK/err")"
+	oci state twice
+	expect_out_has '"status":"created"'
+	oci delete --force twice
+}
+
+test_oci_ids_and_arguments_refused() {
+	oci state ../escape
+	expect_status 1
+	grep -q "not a container ID" "$WORK/err" || flunk "$(cat "$WORK/err")"
+	oci state "$(head -c 1025 /dev/zero | tr '\0' a)"
+	expect_status 1
+	oci frobnicate x
+	expect_status 1
+	oci start
+	expect_status 1
+	grep -q "missing the container ID" "$WORK/err" || flunk "$(cat "$WORK/err")"
+	oci kill x NOSUCHSIGNAL
+	expect_status 1
+}
+
+test_oci_bad_config_refused_naming_the_field() {
+	needs_root || return 0
+	bundle '"true"'
+	sed -i 's/"uid": 0/"uid": "root"/' "$WORK/bundle/config.json"
+	oci create --bundle "$WORK/bundle" bad
+	expect_status 1
+	grep -q "process.user.uid: expected an integer" "$WORK/err" || flunk "$(cat "$WORK/err")"
+	expect_true "state left: $(ls "$WORK/state")" [ -z "$(ls "$WORK/state")" ]
+	bundle '"true"'
+	sed -i 's/"type": "ipc"/"type": "ipcc"/' "$WORK/bundle/config.json"
+	oci create --bundle "$WORK/bundle" bad
+	grep -q 'linux.namespaces\[2\].type: unknown namespace type' "$WORK/err" || flunk "$(cat "$WORK/err")"
+	bundle '"true"'
+	printf '{"ociVersion": "1.0.2",,}' >"$WORK/bundle/config.json"
+	oci create --bundle "$WORK/bundle" bad
+	expect_status 1
+	grep -q "config.json: line 1, column" "$WORK/err" || flunk "$(cat "$WORK/err")"
+	bundle '"true"'
+	sed -i 's/"1.0.2"/"2.0.0"/' "$WORK/bundle/config.json"
+	oci create --bundle "$WORK/bundle" bad
+	grep -q "ociVersion" "$WORK/err" || flunk "$(cat "$WORK/err")"
+	TOP_EXTRA=', "unknownKey": 1' bundle '"true"'
+	oci --log "$WORK/log" run --bundle "$WORK/bundle" unknown
+	expect_status 0 # ignored, as the spec asks, with a warning
+	grep -q "unknownKey: unknown property" "$WORK/log" || flunk "log: $(cat "$WORK/log")"
+}
+
+test_oci_log_json() {
+	needs_root || return 0
+	bundle '"nosuchcommand"'
+	oci --log "$WORK/log" --log-format json create --bundle "$WORK/bundle" nope
+	expect_status 1
+	grep -q '^{"level":"error","msg":"exec: nosuchcommand: No such file or directory.*","time":"' "$WORK/log" ||
+		flunk "log: $(cat "$WORK/log")"
+	grep -q "nosuchcommand" "$WORK/err" || flunk "stderr: $(cat "$WORK/err")"
+}
+
+test_oci_exec() {
+	needs_root || return 0
+	bundle '"sleep", "60"'
+	oci create --bundle "$WORK/bundle" ex
+	oci start ex
+	oci exec --env X=1 --cwd /tmp ex sh -c 'echo $X $(pwd) $(hostname); exit 5'
+	expect_status 5
+	expect_out "1 /tmp oci-test"
+	oci exec --user 1000:1000 ex probe ids
+	expect_out "1000 1000"
+	cat >"$WORK/process.json" <<'EOF'
+{"args": ["sh", "-c", "echo from process.json; cat /proc/self/status | grep NoNewPrivs"], "env": ["PATH=/bin:/usr/bin"], "cwd": "/", "user": {"uid": 0, "gid": 0}, "noNewPrivileges": true}
+EOF
+	oci exec --process "$WORK/process.json" ex
+	expect_status 0
+	expect_out_has "from process.json"
+	expect_out_has "NoNewPrivs:	1"
+	oci exec --detach --pid-file "$WORK/exec-pid" ex sleep 30
+	expect_status 0
+	expect_true "no detached process" kill -0 "$(cat "$WORK/exec-pid")"
+	# in the container's PID namespace, beside its first process
+	oci exec ex sh -c 'ps -o args | grep -c "^sleep"'
+	expect_out 2
+	oci delete --force ex
+	gone "$(cat "$WORK/exec-pid")" ||
+		flunk "exec'd process outlives its container"
+}
+
+test_oci_hooks_in_order_with_state_on_stdin() {
+	needs_root || return 0
+	hook() { # name
+		printf '{"path": "/bin/sh", "args": ["sh", "-c", "cat > %s/%s.json; echo %s >> %s/order"], "timeout": 5}' \
+			"$WORK" "$1" "$1" "$WORK"
+	}
+	# The container's hooks run inside it: its /bin/sh writes to $WORK
+	# through a bind.
+	MOUNTS_EXTRA=", {\"destination\": \"$WORK\", \"source\": \"$WORK\", \"options\": [\"bind\"]}" \
+		TOP_EXTRA=", \"annotations\": {\"a\": \"b\"}, \"hooks\": {\"prestart\": [$(hook prestart)], \"createRuntime\": [$(hook createRuntime)], \"createContainer\": [$(hook createContainer)], \"startContainer\": [$(hook startContainer)], \"poststart\": [$(hook poststart)], \"poststop\": [$(hook poststop)]}" \
+		bundle '"true"'
+	oci create --bundle "$WORK/bundle" hooked
+	expect_status 0
+	expect_true "create ran $(cat "$WORK/order" | tr '\n' ' ')" \
+		[ "$(cat "$WORK/order" | tr '\n' ' ')" = "prestart createRuntime createContainer " ]
+	oci start hooked
+	wait_status hooked stopped
+	oci delete hooked
+	expect_true "order $(cat "$WORK/order" | tr '\n' ' ')" \
+		[ "$(cat "$WORK/order" | tr '\n' ' ')" = "prestart createRuntime createContainer startContainer poststart poststop " ]
+	grep -q '"id":"hooked","status":"creating","pid":[1-9]' "$WORK/prestart.json" || flunk "prestart: $(cat "$WORK/prestart.json")"
+	grep -q '"annotations":{"a":"b"}' "$WORK/createContainer.json" || flunk "$(cat "$WORK/createContainer.json")"
+	grep -q '"status":"running"' "$WORK/poststart.json" || flunk "$(cat "$WORK/poststart.json")"
+	grep -q '"status":"stopped"' "$WORK/poststop.json" || flunk "$(cat "$WORK/poststop.json")"
+}
+
+test_oci_failing_prestart_hook_leaves_nothing() {
+	needs_root || return 0
+	TOP_EXTRA=', "hooks": {"prestart": [{"path": "/bin/false"}]}' bundle '"touch", "/ran"'
+	oci create --bundle "$WORK/bundle" failing
+	expect_status 1
+	grep -q "prestart hook /bin/false: exited 1" "$WORK/err" || flunk "$(cat "$WORK/err")"
+	expect_no_file "$WORK/bundle/rootfs/ran"
+	expect_true "state left: $(ls "$WORK/state")" [ -z "$(ls "$WORK/state")" ]
+	TOP_EXTRA=', "hooks": {"prestart": [{"path": "/bin/sleep", "args": ["sleep", "10"], "timeout": 1}]}' bundle '"true"'
+	oci create --bundle "$WORK/bundle" slow
+	expect_status 1
+	grep -q "Connection timed out\|timed out" "$WORK/err" || flunk "$(cat "$WORK/err")"
+}
+
+test_oci_seccomp_profile() {
+	needs_root || return 0
+	LINUX_EXTRA=', "seccomp": {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_AARCH64"], "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13}, {"names": ["personality"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 0, "value": 8, "op": "SCMP_CMP_EQ"}]}, {"names": ["no_such_call_anywhere"], "action": "SCMP_ACT_KILL"}]}' \
+		bundle '"sh", "-c", "mkdir /x; probe personality 0x0; probe personality 0x8"'
+	oci run --bundle "$WORK/bundle" filtered
+	expect_status 0
+	grep -q "mkdir: can't create directory '/x': Permission denied" "$WORK/err" || flunk "stderr: $(cat "$WORK/err")"
+	expect_out_has "personality 0x0: ok"
+	expect_out_has "personality 0x8: EPERM"
+}
+
+test_oci_masks_devices_sysctl_limits() {
+	needs_root || return 0
+	PROCESS_EXTRA=', "rlimits": [{"type": "RLIMIT_NOFILE", "soft": 123, "hard": 456}], "oomScoreAdj": 500' \
+		LINUX_EXTRA=', "devices": [{"path": "/dev/extra", "type": "c", "major": 1, "minor": 3, "fileMode": 432}], "sysctl": {"kernel.shmmax": "12345678"}' \
+		bundle '"sh", "-c", "wc -c < /proc/kcore; echo x > /proc/sys/kernel/domainname || echo read-only; ls -ln /dev/extra; echo z > /dev/extra && echo extra works; cat /proc/sys/kernel/shmmax; ulimit -n; ulimit -Hn; cat /proc/self/oom_score_adj; mknod /dev/null2 c 1 3 && echo x 2>/dev/null >/dev/null2 || echo no devices beyond the given; mknod /null2 c 1 3 && echo x 2>/dev/null >/null2 || echo not on the root either"'
+	oci run --bundle "$WORK/bundle" masked
+	expect_status 0
+	expect_out_has "0"
+	expect_out_has "read-only"
+	expect_out_has "crw-rw----    1 0        0           1,   3"
+	expect_out_has "extra works"
+	expect_out_has "12345678"
+	expect_out_has "123"
+	expect_out_has "456"
+	expect_out_has "500"
+	expect_out_has "no devices beyond the given"
+	expect_out_has "not on the root either"
+}
+
+test_oci_read_only_root_and_volumes() {
+	needs_root || return 0
+	mkdir -p "$WORK/volume"
+	echo hosted >"$WORK/volume/file"
+	MOUNTS_EXTRA=", {\"destination\": \"/data\", \"source\": \"$WORK/volume\", \"options\": [\"rbind\", \"ro\"]}, {\"destination\": \"/scratch\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", \"options\": [\"size=1m\"]}" \
+		bundle '"sh", "-c", "cat /data/file; touch /data/x || echo volume read-only; touch /x || echo root read-only; touch /scratch/y && echo tmpfs writable"'
+	sed -i 's/"path": "rootfs"/"path": "rootfs", "readonly": true/' "$WORK/bundle/config.json"
+	oci run --bundle "$WORK/bundle" readonly
+	expect_status 0
+	expect_out_has "hosted"
+	expect_out_has "volume read-only"
+	expect_out_has "root read-only"
+	expect_out_has "tmpfs writable"
+}
+
+test_oci_console_socket() {
+	needs_root || return 0
+	"$HELPERS/usr/bin/probe" console-socket "$WORK/console.sock" >"$WORK/console" 2>&1 &
+	local listener=$!
+	local i
+	for i in $(seq 50); do [ -S "$WORK/console.sock" ] && break; sleep 0.1; done
+	TERMINAL=true bundle '"sh", "-c", "tty; echo on the terminal"'
+	oci run --console-socket "$WORK/console.sock" --bundle "$WORK/bundle" termed
+	expect_status 0
+	wait "$listener"
+	grep -q "got a terminal: /dev/pts/0" "$WORK/console" || flunk "console: $(cat "$WORK/console")"
+	grep -q "on the terminal" "$WORK/console" || flunk "console: $(cat "$WORK/console")"
+	TERMINAL=true bundle '"true"'
+	oci create --bundle "$WORK/bundle" notermsocket
+	expect_status 1
+	grep -q "needs --console-socket" "$WORK/err" || flunk "$(cat "$WORK/err")"
+}
+
+test_oci_features_spec_version() {
+	oci features
+	expect_status 0
+	expect_out_has '"ociVersionMax":"1.2.0"'
+	expect_out_has '"CAP_SYS_ADMIN"'
+	expect_out_has '"SCMP_CMP_MASKED_EQ"'
+	mkdir "$WORK/new"
+	oci spec --bundle "$WORK/new"
+	expect_status 0
+	grep -q '"ociVersion"' "$WORK/new/config.json" || flunk "no config.json"
+	oci spec --bundle "$WORK/new" # never over one that exists
+	expect_status 1
+	oci --version
+	expect_out_has "container-fs-oci version"
+}
+
+# A podman image of the busybox rootfs, built offline (FROM scratch).
+podman_image() {
+	PODMAN_IMAGE=localhost/container-fs-oci-test
+	podman image exists "$PODMAN_IMAGE" && return 0
+	mkdir -p "$WORK/image" && cp -a "$BASE" "$WORK/image/rootfs" &&
+		printf 'FROM scratch\nADD rootfs /\nCMD ["sh"]\n' >"$WORK/image/Containerfile" &&
+		podman build -q -t "$PODMAN_IMAGE" "$WORK/image" >/dev/null
+}
+
+# pm run OPTION... : podman run with container-fs-oci and the image; the
+# ulimits are what these machines' root may set (it lacks
+# CAP_SYS_RESOURCE). Then the command.
+pm() {
+	local options=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		options+=("$1")
+		shift
+	done
+	shift
+	podman --runtime "$OCI" "${options[@]}" --ulimit nofile=1024:1024 \
+		--ulimit nproc=1024:1024 "$PODMAN_IMAGE" "$@"
+}
+
+needs_podman() {
+	needs_root || return 1
+	command -v podman >/dev/null || { skip_test "podman is not installed"; return 1; }
+	podman_image || { flunk "cannot build the test image"; return 1; }
+}
+
+test_oci_podman_run() {
+	needs_podman || return 0
+	pm run --rm -- sh -c 'echo from podman; exit 4' </dev/null >"$WORK/out" 2>"$WORK/err"
+	status=$?
+	expect_status 4
+	expect_out "from podman"
+	mkdir -p "$WORK/volume" && echo host >"$WORK/volume/f"
+	pm run --rm --network none -v "$WORK/volume:/v" --user 1000:1000 -- sh -c 'cat /v/f; id -u; ls /sys/class/net' </dev/null >"$WORK/out" 2>&1
+	expect_out "$(printf 'host\n1000\nlo')"
+	# --read-only: podman's /tmp, /run and --tmpfs are "tmpcopyup" tmpfs
+	pm run --rm --read-only --tmpfs /scratch -- sh -c 'touch /x 2>/dev/null || echo read-only; touch /tmp/y /scratch/z && stat -c %a /tmp' </dev/null >"$WORK/out" 2>&1
+	expect_out "$(printf 'read-only\n1777')"
+}
+
+test_oci_podman_terminal() {
+	needs_podman || return 0
+	# (podman attaches to the terminal while the container starts: what
+	# is written before may not reach the screen, with runc too)
+	printf '%s\n' "podman --runtime $OCI run -it --rm --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 $PODMAN_IMAGE sh -c 'sleep 0.5; tty; exit 9'; echo status=\$?" >"$WORK/it"
+	script -qec "bash $WORK/it" /dev/null </dev/null >"$WORK/out" 2>&1
+	expect_out_has "/dev/pts/0"
+	expect_out_has "status=9"
+}
+
+test_oci_podman_detach_exec_stop_rm() {
+	needs_podman || return 0
+	local id
+	id=$(pm run -d -- sleep 1000 </dev/null 2>"$WORK/err")
+	expect_true "run -d: $(cat "$WORK/err")" [ -n "$id" ]
+	podman --runtime "$OCI" exec "$id" sh -c 'echo exec; ps -o pid,args | grep -v ps' </dev/null >"$WORK/out" 2>&1
+	expect_out_has "exec"
+	expect_out_has "1 sleep 1000"
+	local start=$SECONDS
+	podman --runtime "$OCI" stop -t 1 "$id" >/dev/null 2>&1
+	expect_true "stop took $((SECONDS - start)) s" [ $((SECONDS - start)) -lt 10 ]
+	podman ps -a --format '{{.ID}} {{.Status}}' | grep -q "^${id:0:12} Exited (137)" ||
+		flunk "not stopped by SIGKILL: $(podman ps -a | grep "${id:0:12}")"
+	podman --runtime "$OCI" rm "$id" >/dev/null 2>&1
+	! podman container exists "$id" || flunk "not removed"
+}
+
+# A containerd of the test's own, on a socket in $WORK.
+start_containerd() {
+	cat >"$WORK/containerd.toml" <<EOF
+version = 2
+root = "$WORK/containerd/root"
+state = "$WORK/containerd/state"
+[grpc]
+  address = "$WORK/containerd.sock"
+[ttrpc]
+  address = "$WORK/containerd.sock.ttrpc"
+[plugins."io.containerd.grpc.v1.cri"]
+  disable_tcp_service = true
+EOF
+	containerd --config "$WORK/containerd.toml" >"$WORK/containerd.log" 2>&1 &
+	CONTAINERD_PID=$!
+	trap 'kill $CONTAINERD_PID 2>/dev/null; wait $CONTAINERD_PID 2>/dev/null' EXIT
+	local i
+	for i in $(seq 50); do
+		ctr --address "$WORK/containerd.sock" version >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+test_oci_containerd() {
+	needs_podman || return 0
+	command -v containerd >/dev/null || { skip_test "containerd is not installed"; return 0; }
+	start_containerd || { flunk "containerd did not start: $(tail -3 "$WORK/containerd.log")"; return 0; }
+	local c="ctr --address $WORK/containerd.sock"
+	podman save --format oci-archive -o "$WORK/image.tar" "$PODMAN_IMAGE" >/dev/null 2>&1
+	$c images import --base-name "$PODMAN_IMAGE" "$WORK/image.tar" >/dev/null 2>&1 ||
+		{ flunk "ctr images import failed"; return 0; }
+	$c run --rm --runc-binary "$OCI" "$PODMAN_IMAGE:latest" plain sh -c 'echo from containerd; exit 2' </dev/null >"$WORK/out" 2>"$WORK/err"
+	status=$?
+	expect_status 2
+	expect_out "from containerd"
+	script -qec "$c run --rm -t --runc-binary $OCI $PODMAN_IMAGE:latest termed sh -c 'tty; exit 3'; echo status=\$?" /dev/null </dev/null >"$WORK/out" 2>&1
+	expect_out_has "/dev/pts/0"
+	expect_out_has "status=3"
+	$c run -d --runc-binary "$OCI" "$PODMAN_IMAGE:latest" killed sleep 100 >/dev/null 2>&1
+	$c task ls 2>&1 | grep -q "killed .*RUNNING" || flunk "not running: $($c task ls 2>&1)"
+	$c task kill -s SIGKILL killed
+	local i
+	for i in $(seq 50); do
+		$c task ls 2>&1 | grep -q "killed .*STOPPED" && break
+		sleep 0.1
+	done
+	$c task ls 2>&1 | grep -q "killed .*STOPPED" || flunk "not stopped: $($c task ls 2>&1)"
+	$c task delete killed >/dev/null 2>&1
+	$c container delete killed >/dev/null 2>&1
+	kill $CONTAINERD_PID
+	wait $CONTAINERD_PID 2>/dev/null
+	trap - EXIT
+	umount -R "$WORK/containerd" 2>/dev/null
+}

@@ -509,9 +509,6 @@ static int prepare_exec(struct container *c, struct failure *f)
 	if (syscall(SYS_close_range, 3 + s->inherited_fds, ~0U,
 		    CLOSE_RANGE_CLOEXEC) < 0)
 		return fail(f, "exec", "close_range", errno);
-	if (!has_limit(s, RLIMIT_STACK) &&
-	    setrlimit(RLIMIT_STACK, &caller_stack) < 0)
-		return fail(f, "exec", "restore the stack limit", errno);
 	if (s->umask >= 0)
 		umask((mode_t)s->umask);
 	return set_apparmor_profile(s, c->apparmor, f);
@@ -520,6 +517,13 @@ static int prepare_exec(struct container *c, struct failure *f)
 static int run_command(struct container *c, struct failure *f)
 {
 	char **command = c->spec.command;
+	/* The caller's stack limit, last: a small one (ulimit -s 16) would
+	 * stop any step after it that needs more stack than that (the
+	 * seccomp filter's build; under ASan every step, on the stack we
+	 * were copied from). */
+	if (!has_limit(&c->spec, RLIMIT_STACK) &&
+	    setrlimit(RLIMIT_STACK, &caller_stack) < 0)
+		return fail(f, "exec", "restore the stack limit", errno);
 	execvp(command[0], command);
 	fail(f, "exec", command[0], errno);
 	f->status = errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXECUTE;

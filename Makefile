@@ -79,8 +79,8 @@ demo: container-fs build/rootfs examples/fib/layer/usr/bin/fib
 	rm -rf build/demo-writedir
 	./container-fs build/rootfs examples/fib/layer build/demo-writedir -- fib
 
-test: container-fs tests/bin/unit tests/bin/layer/usr/bin/probe build/rootfs \
-      examples/fib/layer/usr/bin/fib
+test: container-fs container container-fs-oci tests/bin/unit \
+      tests/bin/layer/usr/bin/probe build/rootfs examples/fib/layer/usr/bin/fib
 	tests/deps
 	tests/run
 

@@ -29,22 +29,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "mount_api.h"
 #include "overlay.h"
 #include "process.h"
-
-#ifndef OPEN_TREE_CLONE /* glibc before 2.36 */
-#define OPEN_TREE_CLONE		1
-#define OPEN_TREE_CLOEXEC	O_CLOEXEC
-#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
-#define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
-#endif
-#ifndef MOUNT_ATTR_IDMAP
-#define MOUNT_ATTR_IDMAP 0x00100000
-#endif
-
-struct idmap_attributes { /* struct mount_attr of <linux/mount.h> */
-	unsigned long long attr_set, attr_clr, propagation, userns_fd;
-};
 
 /* What the helper is given and gives back, in memory it shares with us
  * (MAP_SHARED: also when the sanitizer build starts it as a copy). */
@@ -77,7 +64,7 @@ static int refuse_idmap(struct failure *f, const char *path, int error)
 static int stack_idmapped_layer(const struct layer *l, int userns_fd,
 				struct failure *f)
 {
-	struct idmap_attributes idmap = {.attr_set = MOUNT_ATTR_IDMAP,
+	struct mount_attributes idmap = {.attr_set = MOUNT_ATTR_IDMAP,
 					 .userns_fd = (unsigned)userns_fd};
 	/* open_tree clones only mounts of our namespace: by path again. */
 	int target = reopen_directory(AT_FDCWD, l->path, l->fd);

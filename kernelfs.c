@@ -22,25 +22,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#ifndef MOUNT_ATTR_RDONLY /* glibc before 2.36 */
-#define MOUNT_ATTR_RDONLY 0x00000001
-#define MOUNT_ATTR_NOSUID 0x00000002
-#define MOUNT_ATTR_NODEV  0x00000004
-#define MOUNT_ATTR_NOEXEC 0x00000008
-#endif
-#ifndef OPEN_TREE_CLONE
-#define OPEN_TREE_CLONE		1
-#define OPEN_TREE_CLOEXEC	O_CLOEXEC
-#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
-#define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
-#endif
-#ifndef AT_RECURSIVE
-#define AT_RECURSIVE 0x8000
-#endif
-
-struct attributes { /* struct mount_attr of <linux/mount.h> */
-	unsigned long long attr_set, attr_clr, propagation, userns_fd;
-};
+#include "mount_api.h"
 
 int open_beneath(int dir_fd, const char *path, int flags)
 {
@@ -190,7 +172,7 @@ int bind_read_only(int source_dir_fd, const char *source, int target_fd,
 				    (source[0] ? 0 : AT_EMPTY_PATH));
 	if (tree < 0)
 		return fail(f, step, name, errno);
-	struct attributes read_only = {.attr_set = MOUNT_ATTR_RDONLY};
+	struct mount_attributes read_only = {.attr_set = MOUNT_ATTR_RDONLY};
 	int result = 0;
 	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | at, &read_only,
 		    sizeof(read_only)) < 0)
@@ -305,8 +287,8 @@ int make_tree_read_only(int fd, bool lock_down, const char *step,
 {
 	unsigned long long extra =
 	    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
-	struct attributes attributes = {.attr_set = MOUNT_ATTR_RDONLY |
-						    (lock_down ? extra : 0)};
+	struct mount_attributes attributes = {
+	    .attr_set = MOUNT_ATTR_RDONLY | (lock_down ? extra : 0)};
 	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE,
 		    &attributes, sizeof(attributes)) == 0)
 		return 0;
@@ -332,7 +314,7 @@ int make_tree_read_only(int fd, bool lock_down, const char *step,
 int set_mount_flags(int fd, unsigned long flags, bool recursive,
 		    const char *step, const char *name, struct failure *f)
 {
-	struct attributes a = {0};
+	struct mount_attributes a = {0};
 	static const struct {
 		unsigned long flag;
 		unsigned long long attribute;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -222,4 +223,19 @@ void close_layers(struct layer_stack *s)
 	}
 	free(s->layers);
 	*s = (struct layer_stack){0};
+}
+
+int reopen_directory(int dir_fd, const char *path, int expected_fd)
+{
+	struct stat now, then;
+	int fd = openat(dir_fd, path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &now) < 0 || fstat(expected_fd, &then) < 0 ||
+	    now.st_dev != then.st_dev || now.st_ino != then.st_ino) {
+		close(fd);
+		errno = ESTALE;
+		return -1;
+	}
+	return fd;
 }

@@ -65,4 +65,10 @@ void close_layers(struct layer_stack *s);
  * malloc'd string, or NULL with errno set. */
 char *path_of_fd(int fd);
 
+/* Opens path (below dir_fd) again in this mount namespace, O_PATH, and
+ * checks it is still the directory open at expected_fd (same device and
+ * inode): a path swapped since the parent checked it is refused
+ * (ESTALE). Returns the fd, or -1 with errno set. */
+int reopen_directory(int dir_fd, const char *path, int expected_fd);
+
 #endif

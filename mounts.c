@@ -26,16 +26,7 @@
 #include "copy.h"
 #include "kernelfs.h"
 #include "layers.h"
-
-#ifndef OPEN_TREE_CLONE /* glibc before 2.36 */
-#define OPEN_TREE_CLONE		1
-#define OPEN_TREE_CLOEXEC	O_CLOEXEC
-#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
-#define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
-#endif
-#ifndef AT_RECURSIVE
-#define AT_RECURSIVE 0x8000
-#endif
+#include "mount_api.h"
 
 static int refuse(struct failure *f, const char *option, const char *value,
 		  const char *problem)
@@ -202,16 +193,9 @@ int open_tree_of(const char *path, bool clone)
 
 int clone_same_tree(const char *path, int expected_fd)
 {
-	struct stat now, then;
-	int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int fd = reopen_directory(AT_FDCWD, path, expected_fd);
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &now) < 0 || fstat(expected_fd, &then) < 0 ||
-	    now.st_dev != then.st_dev || now.st_ino != then.st_ino) {
-		close(fd);
-		errno = ESTALE;
-		return -1;
-	}
 	int tree = clone_tree(fd, false);
 	int error = errno;
 	close(fd);

@@ -324,21 +324,6 @@ int create_overlay_here(const struct layer_stack *s, const struct writedir *w,
 	return result;
 }
 
-int reopen_directory(int dir_fd, const char *path, int expected_fd)
-{
-	struct stat now, then;
-	int fd = openat(dir_fd, path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &now) < 0 || fstat(expected_fd, &then) < 0 ||
-	    now.st_dev != then.st_dev || now.st_ino != then.st_ino) {
-		close(fd);
-		errno = ESTALE;
-		return -1;
-	}
-	return fd;
-}
-
 int *reopen_directories(const struct layer_stack *s, const struct writedir *w,
 			struct failure *f)
 {

@@ -68,12 +68,6 @@ int *reopen_directories(const struct layer_stack *s, const struct writedir *w,
  * (ESTALE). Returns the fd, or -1 with errno set. */
 int reopen_directory(int dir_fd, const char *path, int expected_fd);
 
-/* Opens path (below dir_fd) again in this mount namespace, O_PATH, and
- * checks it is still the directory open at expected_fd (same device and
- * inode): a path swapped since the parent checked it is refused
- * (ESTALE). Returns the fd, or -1 with errno set. */
-int reopen_directory(int dir_fd, const char *path, int expected_fd);
-
 /* Closes and frees what reopen_directories returned. */
 void close_directories(int *fds, int count);
 

@@ -215,6 +215,12 @@ test_running_never_writes_to_stdin() {
 }
 
 test_running_tiny_stack_limit() {
+	# (Not under make sanitize: the sanitizer's runtime and the dynamic
+	# loader of that build need more than 16 KiB of stack before main.)
+	[ -z "${ASAN_OPTIONS:-}" ] || {
+		skip_test "16 KiB of stack is too little for the sanitizer build"
+		return 0
+	}
 	# A soft stack limit too small for container-fs itself is raised
 	# for it, and COMMAND gets the caller's limit back.
 	(
@@ -224,10 +230,7 @@ test_running_tiny_stack_limit() {
 	status=$?
 	expect_status 0
 	expect_out 16
-	# A hard limit that forbids it: one clear line, not a crash. (Not
-	# under make sanitize: the sanitizer's own runtime, which runs before
-	# main, needs more stack than 16 KiB.)
-	[ -z "${ASAN_OPTIONS:-}" ] || return 0
+	# A hard limit that forbids it: one clear line, not a crash.
 	(
 		ulimit -s 16
 		exec "$CFS" "$BASE" upper2 -- true

@@ -151,6 +151,16 @@ static int bind_text(int root_fd, int dev_fd, const char *scratch,
 	if (target < 0 && (f->error == EOVERFLOW || f->error == EACCES ||
 			   f->error == EPERM || f->error == EROFS))
 		return 0;
+	/* An image whose path leads to something that is no plain file of
+	 * its own (a symlink to /dev/null, into /dev, or to the file the
+	 * other one was bound on) keeps what it has: a bind there would
+	 * break a device or stack on the scratch file. */
+	struct stat at, dev;
+	if (target >= 0 && (fstat(target, &at) < 0 || fstat(dev_fd, &dev) < 0 ||
+			    !S_ISREG(at.st_mode) || at.st_dev == dev.st_dev)) {
+		close(target);
+		return 0;
+	}
 	int source = target < 0 ? -1 : open_beneath(dev_fd, scratch, O_PATH);
 	char from[32];
 	snprintf(from, sizeof(from), "/proc/self/fd/%d", source);
@@ -186,10 +196,10 @@ int mount_etc_files(int root_fd, const struct etc_files *e, struct failure *f)
 		return fail(f, "network", "/dev", errno);
 	int result = bind_text(root_fd, dev_fd, ".container-fs-hosts",
 			       "/etc/hosts", e->hosts, f);
+	unlinkat(dev_fd, ".container-fs-hosts", 0);
 	if (result == 0 && e->resolv)
 		result = bind_text(root_fd, dev_fd, ".container-fs-resolv",
 				   "/etc/resolv.conf", e->resolv, f);
-	unlinkat(dev_fd, ".container-fs-hosts", 0);
 	unlinkat(dev_fd, ".container-fs-resolv", 0);
 	close(dev_fd);
 	return result;

@@ -315,6 +315,24 @@ test_options_name_resolution_hostile_image() {
 	rm -f "$marker"
 }
 
+test_options_name_resolution_symlinked_into_the_container() {
+	# hosts and resolv.conf both naming one file, and hosts naming
+	# /dev/null: the first bind does not stack the second on its scratch
+	# file (which stayed visible in /dev), and /dev/null stays a device.
+	mkdir -p same/etc null/etc
+	echo 'nameserver 192.0.2.7' >same/etc/both
+	ln -s /etc/both same/etc/hosts
+	ln -s both same/etc/resolv.conf
+	cfs "$BASE" same w -- sh -c 'ls -a /dev; echo ==; grep -c localhost /etc/resolv.conf'
+	expect_status 0
+	expect_true "scratch file left in /dev: $(cat out)" [ -z "$(sed '/^==$/,$d' out | grep container-fs)" ]
+	expect_true "hosts not bound" [ "$(sed -n '/^==$/{n;p}' out)" -ge 1 ]
+	ln -s /dev/null null/etc/hosts
+	cfs "$BASE" null w2 -- sh -c 'echo x >/dev/null && test -c /dev/null && echo device'
+	expect_status 0
+	expect_out device
+}
+
 test_options_combinations() {
 	mkdir src
 	echo data >src/f

@@ -126,12 +126,32 @@ struct upper {
 	const char *name;
 };
 
+/* One lower layer. From Linux 6.13 overlayfs takes a layer by fd
+ * (FSCONFIG_SET_FD): nothing to look up again, 1.7 us a layer against
+ * 7.6-9.7 for its /proc/self/fd name (measured here, 200 layers). An
+ * older kernel refuses that ("Bad value"): from then on, and for this
+ * layer again, its name; a real problem of the layer fails that way
+ * too, and is reported from there. */
+static int add_lower(int fs_fd, int fd, bool *by_fd)
+{
+	char name[32];
+	if (*by_fd) {
+		if (sys_fsconfig(fs_fd, FSCONFIG_SET_FD, "lowerdir+", NULL,
+				 fd) == 0)
+			return 0;
+		struct failure ignored = {0};
+		read_kernel_messages(fs_fd, &ignored);
+		*by_fd = false;
+	}
+	name_of_fd(name, fd);
+	return sys_fsconfig(fs_fd, FSCONFIG_SET_STRING, "lowerdir+", name, 0);
+}
+
 /* The overlay of the layers open at lower_fds (bottom to top) under u,
  * as a detached mount: its fd, -1, or -2 when the kernel lacks the API. */
 static int build_overlay(const struct layer_stack *s, const int *lower_fds,
 			 const struct upper *u, struct failure *f)
 {
-	char name[32];
 	int fs_fd = sys_fsopen("overlay", FSOPEN_CLOEXEC);
 	if (fs_fd < 0) {
 		if (errno == ENOSYS)
@@ -147,10 +167,9 @@ static int build_overlay(const struct layer_stack *s, const int *lower_fds,
 		goto failed_with_log;
 	}
 	/* overlayfs takes the top layer first. */
+	bool by_fd = true;
 	for (int i = s->count - 1; i >= 0; i--) {
-		name_of_fd(name, lower_fds[i]);
-		if (sys_fsconfig(fs_fd, FSCONFIG_SET_STRING, "lowerdir+", name,
-				 0) < 0) {
+		if (add_lower(fs_fd, lower_fds[i], &by_fd) < 0) {
 			fail(f, "mount overlay", s->layers[i].path, errno);
 			read_kernel_messages(fs_fd, f);
 			if (i == s->count - 1 && errno == EINVAL &&

@@ -32,6 +32,7 @@
 #include "handout.h"
 #include "image/import.h"
 #include "janitor.h"
+#include "mounts.h"
 #include "oci/runtime.h"
 #include "remove.h"
 #include "utils.h"
@@ -50,12 +51,14 @@ static int run_container(struct container *c)
 	struct failure f;
 	if (prepare_container(c, &f) < 0 || start_container(c, &f) < 0)
 		goto failed;
-	/* Held only for the start. */
+	/* Held only for the start. A volume's tree is dropped now, while
+	 * it is attached in the container, not torn down by us after it. */
 	if (c->overlay_fd >= 0)
 		close(c->overlay_fd);
 	if (c->userns_fd >= 0)
 		close(c->userns_fd);
 	c->overlay_fd = c->userns_fd = -1;
+	close_volume_sources(&c->spec);
 	tell_janitor_command_ran(&c->writedir);
 	return wait_container(c);
 failed:

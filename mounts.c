@@ -227,7 +227,39 @@ static int seal_volume(int fd, const struct mount_entry *m, struct failure *f)
 	return make_tree_read_only(fd, false, "volume", m->destination, f);
 }
 
-int open_volume_sources(struct container_spec *s, struct failure *f)
+/* As root with no user namespace of its own, the container's volume
+ * can be cloned and sealed here, before any namespace exists: the
+ * container only attaches it, and nobody looks its source up again by
+ * path (about 12 us a volume less). Only what mount_setattr sets
+ * alone: a bundle's propagation and atime flags go the long way.
+ * 0, or -1: the child clones it. */
+static int clone_sealed(struct mount_entry *m)
+{
+	if (m->propagation ||
+	    (m->flags &
+	     ~(unsigned long)(MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)))
+		return -1;
+	int tree = clone_tree(m->source_fd, m->single);
+	if (tree < 0)
+		return -1;
+	/* Private: a clone of a host's shared mount would otherwise pass
+	 * mounts made inside on to the host. */
+	struct mount_attributes attributes = {.propagation = MS_PRIVATE};
+	attributes.attr_set = (m->flags & MS_RDONLY ? MOUNT_ATTR_RDONLY : 0) |
+			      (m->flags & MS_NOSUID ? MOUNT_ATTR_NOSUID : 0) |
+			      (m->flags & MS_NODEV ? MOUNT_ATTR_NODEV : 0) |
+			      (m->flags & MS_NOEXEC ? MOUNT_ATTR_NOEXEC : 0);
+	if (syscall(SYS_mount_setattr, tree, "",
+		    AT_EMPTY_PATH | (m->single ? 0 : AT_RECURSIVE), &attributes,
+		    sizeof(attributes)) < 0) {
+		close(tree);
+		return -1;
+	}
+	m->tree_fd = tree;
+	return 0;
+}
+
+int open_volume_sources(struct container_spec *s, bool clone, struct failure *f)
 {
 	for (size_t i = 0; i < s->mount_count; i++) {
 		struct mount_entry *m = &s->mounts[i];
@@ -243,26 +275,31 @@ int open_volume_sources(struct container_spec *s, struct failure *f)
 				 detail, m->source);
 			return -1;
 		}
+		m->source_fd = fd;
+		if (clone && clone_sealed(m) == 0)
+			continue;
 		/* Its canonical path, for the child to find it again. */
 		char *path = path_of_fd(fd);
-		if (!path) {
-			close(fd);
+		if (!path)
 			return fail(f, "arguments", detail, errno);
-		}
 		free(m->source);
 		m->source = path;
-		m->source_fd = fd;
 	}
 	return 0;
 }
 
 void close_volume_sources(struct container_spec *s)
 {
-	for (size_t i = 0; i < s->mount_count; i++)
+	for (size_t i = 0; i < s->mount_count; i++) {
 		if (s->mounts[i].source_fd >= 0) {
 			close(s->mounts[i].source_fd);
 			s->mounts[i].source_fd = -1;
 		}
+		if (s->mounts[i].tree_fd >= 0) {
+			close(s->mounts[i].tree_fd);
+			s->mounts[i].tree_fd = -1;
+		}
+	}
 }
 
 /* openat2 of an absolute container path below root_fd, as inside. A
@@ -519,6 +556,17 @@ static int mount_volume(int root_fd, const struct container_spec *s,
 				  false, "volume", f);
 	if (target < 0)
 		return -1;
+	if (m->tree_fd >= 0) {
+		/* Cloned and sealed by the parent: attached, it is what the
+		 * fd names. */
+		int result = sys_move_mount(m->tree_fd, target);
+		close(target);
+		if (result < 0)
+			return fail(f, "volume", m->destination, errno);
+		if (volume_count < MAX_VOLUMES)
+			volume_mounts[volume_count++] = mount_id_of(m->tree_fd);
+		return 0;
+	}
 	int tree = clone_here(m);
 	int result = 0;
 	if (tree < 0 || sys_move_mount(tree, target) < 0)

@@ -21,12 +21,14 @@ int add_tmpfs(struct container_spec *s, const char *option, struct failure *f);
 
 /* In the parent, before any namespace exists: opens each volume's SRC,
  * so what is mounted is what was named now, whatever happens to the
- * path later. The child reopens the path when it mounts the volume,
- * checks it is the same (device and inode) and clones it there (open_tree
- * clones only what lies in the caller's mount namespace, and a clone
- * made there takes its place in the container's mount table in order).
+ * path later. With clone (root, the container in no user namespace of
+ * its own) each is cloned and sealed here too, and the child attaches
+ * it. Otherwise the child reopens the path when it mounts the volume,
+ * checks it is the same (device and inode) and clones it there
+ * (open_tree clones only what lies in the caller's mount namespace).
  * 0 or -1. */
-int open_volume_sources(struct container_spec *s, struct failure *f);
+int open_volume_sources(struct container_spec *s, bool clone,
+			struct failure *f);
 
 /* A root written in place, opened in the parent: with clone, a
  * detached copy of the mount tree at path (recursive), else (in a user

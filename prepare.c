@@ -201,7 +201,8 @@ int prepare_container(struct container *c, struct failure *f)
 	struct container_spec *s = &c->spec;
 	c->terminal.console_socket = c->console_socket;
 	if (choose_userns(c, f) < 0 || open_root_parts(c, f) < 0 ||
-	    open_volume_sources(s, f) < 0 || gather_host_facts(c, f) < 0)
+	    open_volume_sources(s, c->root && !c->userns, f) < 0 ||
+	    gather_host_facts(c, f) < 0)
 		return -1;
 	if (s->writable != WRITABLE_IN_PLACE &&
 	    (build_overlay_as_root(c, f) < 0 ||

@@ -81,7 +81,8 @@ int add_mount(struct container_spec *s, enum mount_kind kind,
 				  .destination = copy(destination),
 				  .flags = flags,
 				  .data = copy(data),
-				  .source_fd = -1};
+				  .source_fd = -1,
+				  .tree_fd = -1};
 	s->mount_count++;
 	if ((source && !m->source) || (destination && !m->destination) ||
 	    (data && !m->data))

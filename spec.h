@@ -50,6 +50,7 @@ struct mount_entry {
 				MS_NOATIME, ... */
 	char *data;	     /* filesystem options (tmpfs: "size=64m") */
 	int source_fd;	     /* set by the parent: the source, opened */
+	int tree_fd;	     /* or, as root, already cloned and sealed */
 	char *type;	     /* MOUNT_FILESYSTEM: "proc", "tmpfs", ... */
 	bool single;	     /* MOUNT_BIND: "bind", not recursive */
 	bool copy_up;	     /* MOUNT_FILESYSTEM tmpfs: starts with a copy

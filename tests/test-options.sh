@@ -33,6 +33,21 @@ test_options_volume_read_only_all_through() {
 	expect_file src/inner/c
 }
 
+test_options_volume_of_a_shared_mount_stays_private() {
+	needs_root || return 0 # a shared mount on the host
+	mkdir -p src/sub
+	mount --bind src src && mount --make-shared src || flunk "cannot make a shared mount"
+	trap 'umount src; trap - RETURN' RETURN
+	# A mount made inside (with SYS_ADMIN) on a volume cloned from a
+	# shared host mount must not reach the host's peer.
+	cfs --cap-add SYS_ADMIN -v src:/v -v src:/r:ro "$BASE" w -- sh -c \
+		'mount -t tmpfs none /v/sub && mount -t tmpfs none /r/sub && echo mounted; grep -c "shared:" /proc/self/mountinfo; exit 0'
+	expect_status 0
+	expect_out "$(printf 'mounted\n0')"
+	expect_true "a mount inside reached the host: $(grep "$WORK/src/" /proc/self/mountinfo)" \
+		[ -z "$(grep "$WORK/src/" /proc/self/mountinfo)" ]
+}
+
 test_options_volumes_in_command_line_order() {
 	mkdir -p a/y b
 	echo in-b >b/f

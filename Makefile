@@ -10,7 +10,7 @@ LDFLAGS ?= -static
 CPPFLAGS += -D_GNU_SOURCE -DVERSION='"$(VERSION)"' -iquote .
 ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS)
 
-SOURCES := apparmor.c capabilities.c cgroups.c cli.c container.c copy.c devices.c \
+SOURCES := apparmor.c capabilities.c cgroups.c cgroups_v1.c cli.c container.c copy.c devices.c \
            environment.c handout.c hooks.c idmap.c identity.c init.c janitor.c \
            json.c kernelfs.c layers.c masks.c mounts.c namespaces.c network.c \
            overlay.c overlay_legacy.c prepare.c process.c process_limits.c remove.c \

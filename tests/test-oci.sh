@@ -15,8 +15,9 @@ oci() {
 
 # bundle [ARG...]: $WORK/bundle with a copy of the busybox rootfs (and
 # probe) and a config.json running ARGs (a JSON array's items, quoted);
-# the variables PROCESS_EXTRA, LINUX_EXTRA, MOUNTS_EXTRA and TOP_EXTRA
-# add members (each starting with ','), TERMINAL sets process.terminal.
+# the variables PROCESS_EXTRA, LINUX_EXTRA, MOUNTS_EXTRA, NAMESPACES_EXTRA
+# and TOP_EXTRA add members (each starting with ','), TERMINAL sets
+# process.terminal.
 bundle() {
 	local args=$1
 	mkdir -p "$WORK/bundle"
@@ -49,7 +50,7 @@ bundle() {
 		${MOUNTS_EXTRA:-}
 	],
 	"linux": {
-		"namespaces": [{"type": "pid"}, {"type": "network"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}],
+		"namespaces": [{"type": "pid"}, {"type": "network"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}${NAMESPACES_EXTRA:-}],
 		"maskedPaths": ["/proc/kcore", "/proc/keys", "/sys/firmware"],
 		"readonlyPaths": ["/proc/sys", "/proc/sysrq-trigger"]
 		${LINUX_EXTRA:-}
@@ -418,6 +419,21 @@ test_oci_cgroup_v1_relative_path() {
 	expect_status 0
 	# The parents made under /container-fs go too.
 	expect_true "cgroups left: $(v1_left "/container-fs/$name")" [ -z "$(v1_left "/container-fs/$name")" ]
+}
+
+# The container's cgroup namespace is rooted at its own cgroup.
+test_oci_cgroup_namespace_at_its_cgroup() {
+	needs_root || return 0
+	cgroup_v1_host || return 0
+	local path=/cfs-test-${WORK##*.}
+	NAMESPACES_EXTRA=', {"type": "cgroup"}' \
+		LINUX_EXTRA=", \"cgroupsPath\": \"$path\", \"resources\": {\"pids\": {\"limit\": 42}}" \
+		bundle '"cat", "/proc/self/cgroup"'
+	oci run --bundle "$WORK/bundle" ns
+	expect_status 0
+	expect_out_has ":pids:/"
+	expect_true "not rooted at its cgroup: $(cat "$WORK/out")" [ -z "$(grep -v ':/$' "$WORK/out")" ]
+	expect_true "cgroups left: $(v1_left "$path")" [ -z "$(v1_left "$path")" ]
 }
 
 test_oci_read_only_root_and_volumes() {

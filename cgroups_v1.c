@@ -211,18 +211,13 @@ static int inherit_cpuset(char *path)
 	return 0;
 }
 
-/* Makes h's mount + subpath and its missing parents. *made: the length
- * of the first directory made (0 if none was), for undo_directories.
- * 0 or an errno value, with the failing directory in path. */
-static int make_directories(const struct hierarchy *h, const char *subpath,
-			    char *path, size_t size, size_t *made)
+/* Makes h's mount + subpath and its missing parents, once. */
+static int make_directories_once(const struct hierarchy *h, char *path,
+				 size_t *made)
 {
-	size_t root = strlen(h->mount);
 	bool cpuset = has_controller(h, "cpuset", 6);
 	*made = 0;
-	if (directory_in(h, subpath, path, size) < 0)
-		return ENAMETOOLONG;
-	for (char *p = path + root + 1;; p++) {
+	for (char *p = path + strlen(h->mount) + 1;; p++) {
 		if (*p != '/' && *p != '\0')
 			continue;
 		char saved = *p;
@@ -241,6 +236,23 @@ static int make_directories(const struct hierarchy *h, const char *subpath,
 		if (!saved)
 			return 0;
 	}
+}
+
+/* Makes h's mount + subpath and its missing parents. *made: the length
+ * of the first directory made (0 if none was), for undo_directories.
+ * A parent under /container-fs that another container's delete removed
+ * as we went (ENOENT) is made again. 0 or an errno value, with the
+ * failing directory in path. */
+static int make_directories(const struct hierarchy *h, const char *subpath,
+			    char *path, size_t size, size_t *made)
+{
+	int error = ENOENT;
+	for (int tries = 0; error == ENOENT && tries < 3; tries++) {
+		if (directory_in(h, subpath, path, size) < 0)
+			return ENAMETOOLONG;
+		error = make_directories_once(h, path, made);
+	}
+	return error;
 }
 
 /* Removes path and every cgroup below it (a container may make its

@@ -10,7 +10,7 @@ LDFLAGS ?= -static
 CPPFLAGS += -D_GNU_SOURCE -DVERSION='"$(VERSION)"' -iquote .
 ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS)
 
-SOURCES := apparmor.c capabilities.c cgroups.c cli.c container.c copy.c devices.c \
+SOURCES := apparmor.c capabilities.c cgroups.c cgroups_v1.c cli.c container.c copy.c devices.c \
            environment.c handout.c hooks.c idmap.c identity.c init.c janitor.c \
            json.c kernelfs.c layers.c masks.c mounts.c namespaces.c network.c \
            overlay.c overlay_legacy.c prepare.c process.c process_limits.c remove.c \
@@ -19,7 +19,7 @@ SOURCES := apparmor.c capabilities.c cgroups.c cli.c container.c copy.c devices.
            image/config.c image/import.c image/manifest.c image/sha256.c \
            image/source.c image/tar.c image/unpack.c \
            oci/bundle.c oci/bundle_linux.c oci/bundle_mounts.c \
-           oci/bundle_resources.c oci/commands.c oci/exec.c oci/features.c \
+           oci/bundle_resources.c oci/bundle_resources_v1.c oci/commands.c oci/exec.c oci/features.c \
            oci/fields.c oci/log.c oci/runtime.c oci/seccomp_profile.c oci/state.c
 HEADERS := $(wildcard *.h image/*.h oci/*.h)
 OBJECTS := $(SOURCES:.c=.o)

@@ -174,6 +174,25 @@ static int set_id_maps(struct container *c, struct failure *f)
 	return become_namespace_root(f);
 }
 
+/* Whether the child makes its cgroup namespace itself, once the parent
+ * has moved it into its cgroup (join_cgroup): a namespace made at clone
+ * is rooted at the caller's cgroup, and the container would see its
+ * own as "/../NAME" rather than "/". */
+static bool late_cgroup_namespace(const struct container_spec *s)
+{
+	bool joined = false;
+	for (size_t i = 0; i < s->join_count; i++)
+		joined |= s->joins[i].type == CLONE_NEWCGROUP;
+	return (s->namespaces & CLONE_NEWCGROUP) && !joined && needs_cgroup(s);
+}
+
+static int make_cgroup_namespace(const struct container *c, struct failure *f)
+{
+	if (late_cgroup_namespace(&c->spec) && unshare(CLONE_NEWCGROUP) < 0)
+		return fail(f, "create namespaces", "cgroup", errno);
+	return 0;
+}
+
 /* The parent has things to do before we go on (a bundle's id maps, our
  * cgroup, hooks): it sends one byte when done, or closes the pipe. */
 static int wait_for_parent(struct container *c, struct failure *f)
@@ -542,8 +561,9 @@ static int setup_container(struct container *c, struct failure *f)
 	if (die_with_parent(c, f) < 0 || leave_caller_session(f) < 0 ||
 	    find_host_pid(c, f) < 0 || set_id_maps(c, f) < 0 ||
 	    join_namespaces(&c->spec, f) < 0 || wait_for_parent(c, f) < 0 ||
-	    set_sysctls(&c->spec, f) < 0 || make_mounts_private(c, f) < 0 ||
-	    mount_root(c, f) < 0 || mount_all(c, f) < 0 ||
+	    make_cgroup_namespace(c, f) < 0 || set_sysctls(&c->spec, f) < 0 ||
+	    make_mounts_private(c, f) < 0 || mount_root(c, f) < 0 ||
+	    mount_all(c, f) < 0 ||
 	    create_terminal(&c->terminal, c->root_fd, f) < 0 ||
 	    make_working_directory(c, f) < 0 || run_create_hooks(c, f) < 0 ||
 	    seal_root(c, f) < 0 || switch_root(c->root_fd, f) < 0 ||
@@ -606,7 +626,8 @@ int block_signals(struct container *c, struct failure *f)
 }
 
 /* The namespaces the child is cloned into: those the description makes,
- * less those it joins by path. */
+ * less those it joins by path, and less a cgroup namespace made later
+ * (late_cgroup_namespace). */
 static int namespace_flags(const struct container *c)
 {
 	const struct container_spec *s = &c->spec;
@@ -617,6 +638,8 @@ static int namespace_flags(const struct container *c)
 		flags |= CLONE_NEWUSER;
 	for (size_t i = 0; i < s->join_count; i++)
 		flags &= ~s->joins[i].type;
+	if (late_cgroup_namespace(s))
+		flags &= ~CLONE_NEWCGROUP;
 	return flags;
 }
 

@@ -289,6 +289,16 @@ static void free_hooks(struct hook_list *list)
 	free(list->hooks);
 }
 
+static void free_cgroup_settings(struct cgroup_setting *settings, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		free(settings[i].file);
+		free(settings[i].value);
+		free(settings[i].field);
+	}
+	free(settings);
+}
+
 void free_spec(struct container_spec *s)
 {
 	for (int i = 0; i < s->layer_count; i++)
@@ -323,11 +333,9 @@ void free_spec(struct container_spec *s)
 	}
 	free(s->sysctls);
 	free(s->cgroup_path);
-	for (size_t i = 0; i < s->cgroup_setting_count; i++) {
-		free(s->cgroup_settings[i].file);
-		free(s->cgroup_settings[i].value);
-	}
-	free(s->cgroup_settings);
+	free_cgroup_settings(s->cgroup_settings, s->cgroup_setting_count);
+	free_cgroup_settings(s->cgroup_v1_settings, s->cgroup_v1_setting_count);
+	free(s->device_rules);
 	for (size_t i = 0; i < s->device_count; i++)
 		free(s->devices[i].path);
 	free(s->devices);

@@ -93,10 +93,22 @@ struct sysctl {
 	char *value;
 };
 
-/* A cgroup v2 interface file and what it is set to ("memory.max"). */
+/* A cgroup interface file and what it is set to: a v2 one
+ * ("memory.max") or a v1 one ("memory.limit_in_bytes"); field is the
+ * config.json field it comes from, for messages. */
 struct cgroup_setting {
 	char *file;
 	char *value;
+	char *field;
+};
+
+/* A rule of a device cgroup (v1's devices.allow and devices.deny):
+ * type 'a' (every device), 'c' or 'b'; major and minor -1 for any. */
+struct device_rule {
+	bool allow;
+	char type;
+	long long major, minor;
+	char access[4]; /* some of "rwm" */
 };
 
 /* A program run at a point of the container's life, the container's
@@ -188,11 +200,17 @@ struct container_spec {
 	size_t uid_mapping_count, gid_mapping_count;
 	struct sysctl *sysctls;
 	size_t sysctl_count;
-	/* The cgroup (v2) the container runs in, and its limits; NULL and
-	 * none: the caller's (cgroups.c). */
+	/* The cgroup the container runs in, and its limits as the files
+	 * of each version (the host's cgroups decide which are written);
+	 * NULL and none: the caller's (cgroups.c). */
 	char *cgroup_path;
-	struct cgroup_setting *cgroup_settings;
+	struct cgroup_setting *cgroup_settings; /* v2 */
 	size_t cgroup_setting_count;
+	struct cgroup_setting *cgroup_v1_settings;
+	size_t cgroup_v1_setting_count;
+	/* linux.resources.devices in order, for a device cgroup (v1). */
+	struct device_rule *device_rules;
+	size_t device_rule_count;
 
 	/* /dev: the devices MOUNT_DEVICES makes beyond the defaults. */
 	struct device_node *devices;

@@ -48,9 +48,31 @@ int parse_linux(const struct json *linux_object, struct container_spec *s,
 		struct failure *f);
 
 /* "linux.cgroupsPath" and "linux.resources" (bundle_resources.c): the
- * limits as cgroup v2 files, and whether every device is allowed. */
+ * limits as the files of both cgroup versions, and the device rules. */
 int parse_resources(const struct json *linux_object, const struct field *parent,
 		    struct container_spec *s, struct failure *f);
+
+/* Which of s's lists a cgroup setting goes to. */
+enum cgroup_version { V1, V2 };
+
+/* Appends file = value to the version's list, from the field parent's
+ * key (key NULL: parent itself), the field its messages name. 0 or -1. */
+int add_cgroup_setting(struct container_spec *s, enum cgroup_version version,
+		       const struct field *parent, const char *key,
+		       const char *file, const char *value, struct failure *f);
+
+/* The same with a number; a negative one is unlimited: "max" in v2,
+ * -1 in v1. */
+int add_cgroup_number(struct container_spec *s, enum cgroup_version version,
+		      const struct field *parent, const char *key,
+		      const char *file, long long value, struct failure *f);
+
+/* "linux.resources.blockIO" and "network" (bundle_resources_v1.c):
+ * limits only cgroup v1 has files for. 0 or -1. */
+int parse_block_io(const struct json *resources, const struct field *parent,
+		   struct container_spec *s, struct failure *f);
+int parse_network(const struct json *resources, const struct field *parent,
+		  struct container_spec *s, struct failure *f);
 
 /* The "linux.seccomp" object (seccomp_profile.c) into s's profile. */
 int parse_seccomp(const struct json *seccomp, const struct field *field,

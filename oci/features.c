@@ -34,7 +34,7 @@ static const char features_head[] =
     "\"pid\",\"user\",\"uts\"],\"capabilities\":[";
 
 static const char features_tail[] =
-    "],\"cgroup\":{\"v1\":false,\"v2\":true,\"systemd\":false,"
+    "],\"cgroup\":{\"v1\":true,\"v2\":true,\"systemd\":false,"
     "\"systemdUser\":false,\"rdma\":false},"
     "\"seccomp\":{\"enabled\":true,\"actions\":[\"SCMP_ACT_ALLOW\","
     "\"SCMP_ACT_ERRNO\",\"SCMP_ACT_KILL\",\"SCMP_ACT_KILL_PROCESS\","

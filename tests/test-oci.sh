@@ -15,8 +15,9 @@ oci() {
 
 # bundle [ARG...]: $WORK/bundle with a copy of the busybox rootfs (and
 # probe) and a config.json running ARGs (a JSON array's items, quoted);
-# the variables PROCESS_EXTRA, LINUX_EXTRA, MOUNTS_EXTRA and TOP_EXTRA
-# add members (each starting with ','), TERMINAL sets process.terminal.
+# the variables PROCESS_EXTRA, LINUX_EXTRA, MOUNTS_EXTRA, NAMESPACES_EXTRA
+# and TOP_EXTRA add members (each starting with ','), TERMINAL sets
+# process.terminal.
 bundle() {
 	local args=$1
 	mkdir -p "$WORK/bundle"
@@ -49,7 +50,7 @@ bundle() {
 		${MOUNTS_EXTRA:-}
 	],
 	"linux": {
-		"namespaces": [{"type": "pid"}, {"type": "network"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}],
+		"namespaces": [{"type": "pid"}, {"type": "network"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}${NAMESPACES_EXTRA:-}],
 		"maskedPaths": ["/proc/kcore", "/proc/keys", "/sys/firmware"],
 		"readonlyPaths": ["/proc/sys", "/proc/sysrq-trigger"]
 		${LINUX_EXTRA:-}
@@ -311,6 +312,130 @@ test_oci_masks_devices_sysctl_limits() {
 	expect_out_has "not on the root either"
 }
 
+# cgroup_v1_host: this host's controllers are cgroup v1 hierarchies
+# (memory, cpu, cpuset, pids and devices among them), and its unified
+# hierarchy, if any, has none; else the test skips.
+cgroup_v1_host() {
+	local controller
+	for controller in memory cpu cpuset pids devices; do
+		if [ -z "$(v1_mount $controller)" ]; then
+			skip_test "no cgroup v1 hierarchy of $controller here"
+			return 1
+		fi
+	done
+	if [ -s /sys/fs/cgroup/cgroup.controllers ]; then
+		skip_test "cgroup v2 here: container-fs-oci uses it, not v1"
+		return 1
+	fi
+}
+
+# v1_mount CONTROLLER: where its v1 hierarchy is mounted.
+v1_mount() {
+	awk -v c="$1" '{
+		for (i = 7; $i != "-"; i++) ;
+		if ($(i + 1) != "cgroup") next
+		n = split($(i + 3), o, ",")
+		for (j = 1; j <= n; j++) if (o[j] == c) { print $5; exit }
+	}' /proc/self/mountinfo
+}
+
+# v1_left PATH: the cgroup v1 directories of PATH that exist.
+v1_left() {
+	awk '{ for (i = 7; $i != "-"; i++) ; if ($(i + 1) == "cgroup") print $5 }' \
+		/proc/self/mountinfo | while read -r m; do
+		[ -e "$m$1" ] && echo "$m$1"
+	done
+}
+
+test_oci_cgroup_v1_limits_read_back() {
+	needs_root || return 0
+	cgroup_v1_host || return 0
+	local path=/cfs-test-${WORK##*.} memory cpu pid
+	memory=$(v1_mount memory)$path cpu=$(v1_mount cpu)$path
+	LINUX_EXTRA=", \"cgroupsPath\": \"$path\", \"resources\": {\"memory\": {\"limit\": 67108864, \"reservation\": 33554432, \"swappiness\": 20, \"disableOOMKiller\": true}, \"cpu\": {\"shares\": 512, \"quota\": 20000, \"period\": 50000, \"cpus\": \"0\", \"mems\": \"0\"}, \"pids\": {\"limit\": 42}, \"devices\": [{\"allow\": false, \"access\": \"rwm\"}, {\"allow\": true, \"type\": \"c\", \"major\": 10, \"minor\": 229, \"access\": \"rw\"}]}" \
+		bundle '"sleep", "60"'
+	oci create --bundle "$WORK/bundle" --pid-file "$WORK/pid" lim
+	expect_status 0
+	pid=$(cat "$WORK/pid")
+	expect_true "memory limit $(cat "$memory/memory.limit_in_bytes")" [ "$(cat "$memory/memory.limit_in_bytes")" = 67108864 ]
+	expect_true "reservation $(cat "$memory/memory.soft_limit_in_bytes")" [ "$(cat "$memory/memory.soft_limit_in_bytes")" = 33554432 ]
+	expect_true "swappiness" [ "$(cat "$memory/memory.swappiness")" = 20 ]
+	expect_true "OOM killer on" grep -qx "oom_kill_disable 1" "$memory/memory.oom_control"
+	expect_true "shares" [ "$(cat "$cpu/cpu.shares")" = 512 ]
+	expect_true "quota" [ "$(cat "$cpu/cpu.cfs_quota_us")" = 20000 ]
+	expect_true "period" [ "$(cat "$cpu/cpu.cfs_period_us")" = 50000 ]
+	expect_true "cpus" [ "$(cat "$(v1_mount cpuset)$path/cpuset.cpus")" = 0 ]
+	expect_true "pids.max" [ "$(cat "$(v1_mount pids)$path/pids.max")" = 42 ]
+	# The rules in the order given, then the defaults (/dev/null, ...).
+	expect_true "devices.list: $(head -3 "$(v1_mount devices)$path/devices.list")" \
+		[ "$(head -2 "$(v1_mount devices)$path/devices.list" | tr '\n' ' ')" = "c 10:229 rw c *:* m " ]
+	grep -qx "c 1:3 rwm" "$(v1_mount devices)$path/devices.list" || flunk "/dev/null not allowed"
+	# In that cgroup in every hierarchy; exec joins them too.
+	local lines
+	lines=$(grep -v '^0::' "/proc/$pid/cgroup" | grep -cv ":$path\$")
+	expect_true "not in $path: $(cat "/proc/$pid/cgroup")" [ "$lines" = 0 ]
+	oci exec lim cat /proc/self/cgroup
+	expect_status 0
+	expect_out_has ":memory:$path"
+	expect_out_has ":pids:$path"
+	oci delete --force lim
+	expect_status 0
+	expect_true "cgroups left: $(v1_left "$path")" [ -z "$(v1_left "$path")" ]
+}
+
+test_oci_cgroup_v1_bad_value_leaves_nothing() {
+	needs_root || return 0
+	cgroup_v1_host || return 0
+	local path=/cfs-test-${WORK##*.}
+	# pids is written before cpuset's cpus, which the kernel refuses.
+	LINUX_EXTRA=", \"cgroupsPath\": \"$path/a/b\", \"resources\": {\"pids\": {\"limit\": 42}, \"cpu\": {\"cpus\": \"4000000\"}}" \
+		bundle '"true"'
+	oci create --bundle "$WORK/bundle" bad
+	expect_status 1
+	grep -q "^container-fs-oci: cgroup: linux.resources.cpu.cpus: " "$WORK/err" || flunk "$(cat "$WORK/err")"
+	expect_true "cgroups left: $(v1_left "$path")" [ -z "$(v1_left "$path")" ]
+	expect_true "state left: $(ls "$WORK/state")" [ -z "$(ls "$WORK/state")" ]
+	# A field v1 has no file for, refused before anything is made.
+	LINUX_EXTRA=", \"cgroupsPath\": \"$path\", \"resources\": {\"unified\": {\"memory.max\": \"1000000\"}}" \
+		bundle '"true"'
+	oci run --bundle "$WORK/bundle" bad
+	expect_status 1
+	grep -q "linux.resources.unified.memory.max: a cgroup v2 file" "$WORK/err" || flunk "$(cat "$WORK/err")"
+	expect_true "cgroups left: $(v1_left "$path")" [ -z "$(v1_left "$path")" ]
+}
+
+test_oci_cgroup_v1_relative_path() {
+	needs_root || return 0
+	cgroup_v1_host || return 0
+	local name=cfs-test-${WORK##*.}
+	LINUX_EXTRA=", \"cgroupsPath\": \"$name/inner\", \"resources\": {\"pids\": {\"limit\": 7}}" \
+		bundle '"sleep", "60"'
+	oci create --bundle "$WORK/bundle" --pid-file "$WORK/pid" rel
+	expect_status 0
+	grep -q ":pids:/container-fs/$name/inner\$" "/proc/$(cat "$WORK/pid")/cgroup" ||
+		flunk "not under /container-fs: $(cat "/proc/$(cat "$WORK/pid")/cgroup")"
+	expect_true "pids.max" [ "$(cat "$(v1_mount pids)/container-fs/$name/inner/pids.max")" = 7 ]
+	oci delete --force rel
+	expect_status 0
+	# The parents made under /container-fs go too.
+	expect_true "cgroups left: $(v1_left "/container-fs/$name")" [ -z "$(v1_left "/container-fs/$name")" ]
+}
+
+# The container's cgroup namespace is rooted at its own cgroup.
+test_oci_cgroup_namespace_at_its_cgroup() {
+	needs_root || return 0
+	cgroup_v1_host || return 0
+	local path=/cfs-test-${WORK##*.}
+	NAMESPACES_EXTRA=', {"type": "cgroup"}' \
+		LINUX_EXTRA=", \"cgroupsPath\": \"$path\", \"resources\": {\"pids\": {\"limit\": 42}}" \
+		bundle '"cat", "/proc/self/cgroup"'
+	oci run --bundle "$WORK/bundle" ns
+	expect_status 0
+	expect_out_has ":pids:/"
+	expect_true "not rooted at its cgroup: $(cat "$WORK/out")" [ -z "$(grep -v ':/$' "$WORK/out")" ]
+	expect_true "cgroups left: $(v1_left "$path")" [ -z "$(v1_left "$path")" ]
+}
+
 test_oci_read_only_root_and_volumes() {
 	needs_root || return 0
 	mkdir -p "$WORK/volume"
@@ -458,7 +583,10 @@ test_oci_containerd() {
 	needs_podman || return 0
 	command -v containerd >/dev/null || { skip_test "containerd is not installed"; return 0; }
 	start_containerd || { flunk "containerd did not start: $(tail -3 "$WORK/containerd.log")"; return 0; }
-	local c="ctr --address $WORK/containerd.sock"
+	# A namespace of the test's own: containerd puts its containers'
+	# cgroups under /NAMESPACE, which is removed at the end.
+	local ns=cfs-${WORK##*.}
+	local c="ctr --address $WORK/containerd.sock --namespace $ns"
 	podman save --format oci-archive -o "$WORK/image.tar" "$PODMAN_IMAGE" >/dev/null 2>&1
 	$c images import --base-name "$PODMAN_IMAGE" "$WORK/image.tar" >/dev/null 2>&1 ||
 		{ flunk "ctr images import failed"; return 0; }
@@ -480,6 +608,11 @@ test_oci_containerd() {
 	$c task ls 2>&1 | grep -q "killed .*STOPPED" || flunk "not stopped: $($c task ls 2>&1)"
 	$c task delete killed >/dev/null 2>&1
 	$c container delete killed >/dev/null 2>&1
+	# Each container's cgroup went with it: only the namespace's is left.
+	local left
+	for left in $(v1_left "/$ns") /sys/fs/cgroup/"$ns"; do
+		[ -d "$left" ] && { rmdir "$left" || flunk "cgroups left in $left"; }
+	done
 	kill $CONTAINERD_PID
 	wait $CONTAINERD_PID 2>/dev/null
 	trap - EXIT

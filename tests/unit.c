@@ -426,5 +426,6 @@ int main(void)
 	test_seccomp();
 	test_image();
 	test_bundle();
+	test_bundle_resources();
 	return failures ? 1 : 0;
 }

@@ -13,5 +13,6 @@ void test_image(void);
 
 /* unit_oci.c */
 void test_bundle(void);
+void test_bundle_resources(void);
 
 #endif

@@ -43,12 +43,12 @@ static int parse(const char *text, const char *bundle, struct container_spec *s,
 	return parse_bundle(text, strlen(text), bundle, "id", s, f);
 }
 
-/* minimal with one substring replaced: refused, naming field. */
-static void refused(const char *bundle, const char *from, const char *to,
-		    const char *field)
+/* base with one substring replaced: refused, naming field. */
+static void refused_in(const char *base, const char *bundle, const char *from,
+		       const char *to, const char *field)
 {
-	char text[sizeof(minimal) + 256], name[320];
-	const char *at = strstr(minimal, from);
+	char text[4096], name[320];
+	const char *at = strstr(base, from);
 	struct container_spec s;
 	struct failure f;
 	snprintf(name, sizeof(name), "bundle: %s refused", field);
@@ -56,14 +56,20 @@ static void refused(const char *bundle, const char *from, const char *to,
 		check(0, name);
 		return;
 	}
-	snprintf(text, sizeof(text), "%.*s%s%s", (int)(at - minimal), minimal,
-		 to, at + strlen(from));
+	snprintf(text, sizeof(text), "%.*s%s%s", (int)(at - base), base, to,
+		 at + strlen(from));
 	int result = parse(text, bundle, &s, &f);
 	if (result == 0 || !strstr(f.detail, field))
 		fprintf(stderr, "  %s: %s\n", field,
 			result ? f.detail : "taken");
 	check(result < 0 && strstr(f.detail, field) && f.status == 1, name);
 	free_spec(&s);
+}
+
+static void refused(const char *bundle, const char *from, const char *to,
+		    const char *field)
+{
+	refused_in(minimal, bundle, from, to, field);
 }
 
 static void quiet(const char *message)
@@ -151,6 +157,119 @@ void test_bundle(void)
 	check(valid_id("a-b_c.d+e") && !valid_id("..") && !valid_id("a/b") &&
 		  !valid_id(""),
 	      "bundle: container IDs as runc takes them");
+	rmdir(rootfs);
+	rmdir(bundle);
+}
+
+static const char resources[] =
+    "{\"ociVersion\": \"1.0.2\", \"root\": {\"path\": \"rootfs\"}, "
+    "\"process\": {\"args\": [\"sh\"], \"cwd\": \"/\"}, \"linux\": "
+    "{\"cgroupsPath\": \"/a/b\", \"resources\": {\"memory\": {\"limit\": "
+    "1048576, \"swap\": 2097152, \"swappiness\": 10, "
+    "\"disableOOMKiller\": true}, \"cpu\": {\"shares\": 1024, \"quota\": "
+    "50000, \"period\": 100000, \"cpus\": \"0\"}, \"blockIO\": "
+    "{\"weight\": 500, \"throttleReadBpsDevice\": [{\"major\": 8, "
+    "\"minor\": 0, \"rate\": 100}]}, \"network\": {\"classID\": 255, "
+    "\"priorities\": [{\"name\": \"lo\", \"priority\": 3}]}, "
+    "\"devices\": [{\"allow\": false, \"access\": \"rwm\"}, {\"allow\": "
+    "true, \"type\": \"c\", \"major\": 10, \"minor\": 229, \"access\": "
+    "\"rw\"}]}}}";
+
+/* The index of the setting of file in a list, or -1. */
+static long setting_index(const struct cgroup_setting *list, size_t count,
+			  const char *file)
+{
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(list[i].file, file) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* Whether the list sets file to value, from field. */
+static bool sets(const struct cgroup_setting *list, size_t count,
+		 const char *file, const char *value, const char *field)
+{
+	long i = setting_index(list, count, file);
+	return i >= 0 && strcmp(list[i].value, value) == 0 &&
+	       strcmp(list[i].field, field) == 0;
+}
+
+void test_bundle_resources(void)
+{
+	warning_sink = quiet;
+	char bundle[] = "/tmp/cfs-unit-bundle.XXXXXX", rootfs[64];
+	if (!mkdtemp(bundle)) {
+		check(0, "resources: temporary directory");
+		return;
+	}
+	snprintf(rootfs, sizeof(rootfs), "%s/rootfs", bundle);
+	mkdir(rootfs, 0755);
+	struct container_spec s;
+	struct failure f;
+	int result = parse(resources, bundle, &s, &f);
+	if (result < 0)
+		fprintf(stderr, "  resources: %s\n", f.detail);
+	const struct cgroup_setting *v1 = s.cgroup_v1_settings;
+	const struct cgroup_setting *v2 = s.cgroup_settings;
+	size_t n1 = s.cgroup_v1_setting_count, n2 = s.cgroup_setting_count;
+	check(result == 0 &&
+		  sets(v1, n1, "memory.limit_in_bytes", "1048576",
+		       "linux.resources.memory.limit") &&
+		  sets(v1, n1, "memory.memsw.limit_in_bytes", "2097152",
+		       "linux.resources.memory.swap") &&
+		  setting_index(v1, n1, "memory.limit_in_bytes") <
+		      setting_index(v1, n1, "memory.memsw.limit_in_bytes") &&
+		  sets(v1, n1, "memory.swappiness", "10",
+		       "linux.resources.memory.swappiness") &&
+		  sets(v1, n1, "memory.oom_control", "1",
+		       "linux.resources.memory.disableOOMKiller"),
+	      "resources: memory as v1 files, the limit before memsw");
+	check(result == 0 &&
+		  sets(v2, n2, "memory.swap.max", "1048576",
+		       "linux.resources.memory.swap") &&
+		  sets(v2, n2, "cpu.max", "50000 100000",
+		       "linux.resources.cpu.quota"),
+	      "resources: v2 files converted from v1 values");
+	check(result == 0 &&
+		  sets(v1, n1, "cpu.shares", "1024",
+		       "linux.resources.cpu.shares") &&
+		  sets(v1, n1, "cpu.cfs_quota_us", "50000",
+		       "linux.resources.cpu.quota") &&
+		  setting_index(v1, n1, "cpu.cfs_period_us") >= 0 &&
+		  setting_index(v1, n1, "cpu.cfs_period_us") <
+		      setting_index(v1, n1, "cpu.cfs_quota_us") &&
+		  sets(v1, n1, "cpuset.cpus", "0", "linux.resources.cpu.cpus"),
+	      "resources: cpu as v1 files, the period before the quota");
+	check(result == 0 &&
+		  sets(v1, n1, "blkio.weight", "500",
+		       "linux.resources.blockIO.weight") &&
+		  sets(v1, n1, "blkio.throttle.read_bps_device", "8:0 100",
+		       "linux.resources.blockIO.throttleReadBpsDevice[0]") &&
+		  sets(v1, n1, "net_cls.classid", "255",
+		       "linux.resources.network.classID") &&
+		  sets(v1, n1, "net_prio.ifpriomap", "lo 3",
+		       "linux.resources.network.priorities[0]") &&
+		  setting_index(v2, n2, "blkio.weight") < 0,
+	      "resources: blockIO and network as v1 files only");
+	check(result == 0 && s.device_rule_count == 2 &&
+		  !s.device_rules[0].allow && s.device_rules[0].type == 'a' &&
+		  s.device_rules[1].allow && s.device_rules[1].type == 'c' &&
+		  s.device_rules[1].major == 10 &&
+		  s.device_rules[1].minor == 229 &&
+		  strcmp(s.device_rules[1].access, "rw") == 0 &&
+		  s.only_given_devices,
+	      "resources: device rules in order");
+	free_spec(&s);
+	refused_in(resources, bundle, "\"swappiness\": 10",
+		   "\"swappiness\": 101", "linux.resources.memory.swappiness");
+	refused_in(resources, bundle, "\"/a/b\"", "\"//\"",
+		   "linux.cgroupsPath");
+	refused_in(resources, bundle, "\"major\": 8, ", "",
+		   "linux.resources.blockIO.throttleReadBpsDevice[0].major");
+	refused_in(resources, bundle, "\"lo\"", "\"l o\"",
+		   "linux.resources.network.priorities[0].name");
+	refused_in(resources, bundle, "\"rw\"}", "\"rwx\"}",
+		   "linux.resources.devices[1]");
 	rmdir(rootfs);
 	rmdir(bundle);
 }

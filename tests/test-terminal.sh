@@ -200,7 +200,9 @@ interactive_shell() {
 	wait_screen '30 100'
 	# ^C at the prompt drops the line; the shell lives on.
 	type_keys 'echo never-run' C-c
-	type_keys 'echo prompt-after-ctrl-c' Enter
+	# (Typed as prompt-after-ctrl''-c: the line typed, which the
+	# screen shows at once, must not match what is waited for.)
+	type_keys "echo prompt-after-ctrl''-c" Enter
 	wait_screen prompt-after-ctrl-c
 	expect_true "never-run ran: $(screen | grep never-run)" \
 		[ "$(screen | grep -c never-run)" = 1 ]
@@ -215,7 +217,7 @@ interactive_shell() {
 	wait_screen 'after-quit 131'
 	type_keys 'sleep 7103' Enter
 	wait_running 'sleep 7103' && type_keys C-z
-	type_keys 'jobs; echo jobs-listed' Enter
+	type_keys "jobs; echo jobs-''listed" Enter
 	wait_screen jobs-listed
 	expect_true "not stopped, or no job: $(screen | grep . | tail -5)" \
 		[ "$(screen | grep -c 'Stopped.*sleep 7103')" = 2 ]

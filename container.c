@@ -1,7 +1,7 @@
-/* container.c - the run path: the start, the child's setup
+/* container.c - the child's side of the run: its setup
  * (setup_container reads top to bottom, one step per line, in the order
- * the kernel needs them), and the wait; the parent's preparation before
- * it is prepare.c's. The description (spec.h)
+ * the kernel needs them); the parent's preparation before it is
+ * prepare.c's, its start and the wait start.c's. The description (spec.h)
  * is the only input; the command line (container-fs.c) and the OCI
  * runtime (oci/runtime.c) fill it and call the steps of container.h.
  *
@@ -28,7 +28,6 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "apparmor.h"
@@ -59,16 +58,8 @@
 #include "utils.h"
 #include "writedir.h"
 
-/* Bounds for the container's stack, which only costs what is touched. */
-#define MIN_STACK_SIZE (1024 * 1024)
-#define MAX_STACK_SIZE (64 * 1024 * 1024)
-
 /* The stack limit our caller set (ulimit -s), given back to COMMAND. */
 static struct rlimit caller_stack;
-
-/* The signals a user sends to stop or poke a container. */
-static const int forwarded_signals[] = {SIGINT,	 SIGTERM, SIGHUP,
-					SIGQUIT, SIGUSR1, SIGUSR2};
 
 /* The child dies with the parent, even a parent killed by SIGKILL. The
  * parent may already be gone before prctl: then the pipe we write our
@@ -139,28 +130,6 @@ static int become_namespace_root(struct failure *f)
 	return 0;
 }
 
-/* A bundle's own maps: the parent writes them once we exist. */
-static bool given_maps(const struct container *c)
-{
-	return c->userns &&
-	       (c->spec.uid_mapping_count || c->spec.gid_mapping_count);
-}
-
-/* Our own id alone (SINGLE): we map it ourselves, as the kernel lets a
- * namespace's owner do without privilege (map_own_id). */
-static bool maps_itself(const struct container *c)
-{
-	return c->userns && !given_maps(c) && c->maps.kind == IDS_SINGLE;
-}
-
-/* Any other map container-fs writes (subordinate ranges, root's block,
- * a nested namespace's ids) goes into a namespace made before the
- * child, which joins it (join_and_start). */
-static bool joins_userns(const struct container *c)
-{
-	return c->userns && !given_maps(c) && !maps_itself(c);
-}
-
 /* In a new user namespace we are nobody until it has id maps: our own
  * id alone we map ourselves; in a namespace we joined, root's block
  * does not map host root, whom we still are: we become its root. */
@@ -172,18 +141,6 @@ static int set_id_maps(struct container *c, struct failure *f)
 		return 0;
 	c->became_root = true;
 	return become_namespace_root(f);
-}
-
-/* Whether the child makes its cgroup namespace itself, once the parent
- * has moved it into its cgroup (join_cgroup): a namespace made at clone
- * is rooted at the caller's cgroup, and the container would see its
- * own as "/../NAME" rather than "/". */
-static bool late_cgroup_namespace(const struct container_spec *s)
-{
-	bool joined = false;
-	for (size_t i = 0; i < s->join_count; i++)
-		joined |= s->joins[i].type == CLONE_NEWCGROUP;
-	return (s->namespaces & CLONE_NEWCGROUP) && !joined && needs_cgroup(s);
 }
 
 static int make_cgroup_namespace(const struct container *c, struct failure *f)
@@ -592,7 +549,7 @@ int exec_in_container(struct container *c, struct failure *f)
 }
 
 /* The child: its only way out is exec, or a report to the parent. */
-static int container_main(void *arg)
+int container_main(void *arg)
 {
 	struct container *c = arg;
 	struct report r = {.kind = REPORT_FAILED};
@@ -601,317 +558,6 @@ static int container_main(void *arg)
 	if (c->report_fd >= 0)
 		write_all(c->report_fd, &r, sizeof(r));
 	_exit(r.failure.status);
-}
-
-/* Blocks the relayed signals (and SIGCHLD) so none is lost between clone
- * and the wait loop; the child restores the mask before exec. SIGCHLD
- * may have been ignored by our caller, which would make waitpid fail.
- * SIGPIPE is blocked too, not ignored (an ignored signal would stay
- * ignored in COMMAND): a janitor killed by someone must turn our "done"
- * byte into EPIPE, not kill us before we clean up. */
-int block_signals(struct container *c, struct failure *f)
-{
-	sigset_t blocked;
-	sigemptyset(&c->forwarded);
-	for (size_t i = 0;
-	     i < sizeof(forwarded_signals) / sizeof(*forwarded_signals); i++)
-		sigaddset(&c->forwarded, forwarded_signals[i]);
-	sigaddset(&c->forwarded, SIGCHLD);
-	blocked = c->forwarded;
-	sigaddset(&blocked, SIGPIPE);
-	if (signal(SIGCHLD, SIG_DFL) == SIG_ERR ||
-	    sigprocmask(SIG_BLOCK, &blocked, &c->original_mask) < 0)
-		return fail(f, "signals", "block", errno);
-	return 0;
-}
-
-/* The namespaces the child is cloned into: those the description makes,
- * less those it joins by path, and less a cgroup namespace made later
- * (late_cgroup_namespace). */
-static int namespace_flags(const struct container *c)
-{
-	const struct container_spec *s = &c->spec;
-	int flags = s->namespaces;
-	if (s->network == NETWORK_NONE)
-		flags |= CLONE_NEWNET;
-	if (c->userns && !joins_userns(c))
-		flags |= CLONE_NEWUSER;
-	for (size_t i = 0; i < s->join_count; i++)
-		flags &= ~s->joins[i].type;
-	if (late_cgroup_namespace(s))
-		flags &= ~CLONE_NEWCGROUP;
-	return flags;
-}
-
-/* The child's flags. Like posix_spawn, it shares our memory while we
- * sleep until it execs or exits (CLONE_VM | CLONE_VFORK): nothing is
- * copied, which saves about a millisecond in a VM. Not when we have work
- * to do while it runs its setup (a bundle's id maps, its cgroup, hooks),
- * nor when it is to wait for `start`, nor with --init, whose PID 1 never
- * execs. */
-static int container_flags(const struct container *c)
-{
-	int flags = namespace_flags(c);
-	if (!c->parent_steps && c->start_fifo < 0 && !c->spec.init)
-		flags |= CLONE_VM | CLONE_VFORK;
-	return flags;
-}
-
-/* As much stack as a main thread may grow to (RLIMIT_STACK): setup needs
- * a few pages, but execvp copies the whole argument list onto the stack
- * to run a script without "#!" through /bin/sh. */
-static size_t container_stack_size(void)
-{
-	struct rlimit limit;
-	if (getrlimit(RLIMIT_STACK, &limit) < 0 ||
-	    limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur > MAX_STACK_SIZE)
-		return MAX_STACK_SIZE;
-	return limit.rlim_cur < MIN_STACK_SIZE ? MIN_STACK_SIZE
-					       : (size_t)limit.rlim_cur;
-}
-
-/* Clones the container's first process (container_main) on a stack of
- * its own, as our child; its pid, or -1 with errno set. */
-static pid_t clone_container(struct container *c, int flags)
-{
-	struct stack stack;
-	pid_t pid = start_process(container_main, c, flags,
-				  container_stack_size(), &stack);
-	/* The child runs on its stack no more: it has exec'd or exited
-	 * (CLONE_VFORK), or has a copy of it. */
-	if (pid >= 0)
-		free_stack(&stack);
-	return pid;
-}
-
-/* The go-between of join_and_start, sharing our memory while we sleep
- * (CLONE_VFORK): setns enters a user namespace for the calling process
- * only, and the container's PID namespace must belong to that user
- * namespace, so the container is cloned from in there. CLONE_PARENT
- * makes it our child, not the go-between's, which sends its pid and
- * exits. It holds no read end of the report pipe: if we die, the
- * container must see the pipe without a reader (die_with_parent). */
-static int join_and_clone(void *arg)
-{
-	struct container *c = arg;
-	struct report r = {.kind = REPORT_FAILED};
-	close(c->report_pipe[0]);
-	close(c->pid_pipe[0]);
-	if (setns(c->userns_fd, CLONE_NEWUSER) < 0)
-		fail(&r.failure, "user namespace", "join", errno);
-	else {
-		pid_t pid =
-		    clone_container(c, container_flags(c) | CLONE_PARENT);
-		if (pid >= 0 &&
-		    write_all(c->pid_pipe[1], &pid, sizeof(pid)) == 0)
-			_exit(0);
-		fail(&r.failure, "create namespaces", "clone", errno);
-		hint_userns_disabled(&r.failure);
-	}
-	write_all(c->report_pipe[1], &r, sizeof(r));
-	_exit(EXIT_SETUP_FAILED);
-}
-
-/* The container in c->userns_fd's namespace, through the go-between;
- * its pid, or -1 with f filled. */
-static pid_t join_and_start(struct container *c, struct failure *f)
-{
-	struct stack stack;
-	pid_t pid = -1;
-	if (pipe2(c->pid_pipe, O_CLOEXEC) < 0)
-		return fail(f, "pipe", "pid", errno);
-	pid_t go = start_process(join_and_clone, c, CLONE_VM | CLONE_VFORK,
-				 64 * 1024, &stack);
-	int error = errno;
-	close(c->pid_pipe[1]);
-	if (go < 0)
-		fail(f, "create namespaces", "clone", error);
-	else {
-		/* Nothing to read once it exits without sending (the
-		 * sanitizer build's go-between is a copy that runs on). */
-		if (read(c->pid_pipe[0], &pid, sizeof(pid)) != sizeof(pid))
-			pid = -1;
-		while (waitpid(go, NULL, 0) < 0 && errno == EINTR)
-			;
-		free_stack(&stack);
-		struct report r;
-		if (pid < 0 && read_report_from(c->report_pipe[0], &r) == 1)
-			*f = r.failure;
-		else if (pid < 0)
-			fail(f, "create namespaces", "join", EIO);
-	}
-	close(c->pid_pipe[0]);
-	return pid;
-}
-
-int read_report_from(int fd, struct report *r)
-{
-	size_t got = 0;
-	while (got < sizeof(*r)) {
-		ssize_t n = read(fd, (char *)r + got, sizeof(*r) - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	return got == sizeof(*r) ? 1 : got == 0 ? 0 : -1;
-}
-
-/* Before the child goes on: its id maps (a bundle's, or the ones
- * choose_userns planned), its cgroup. -2 as write_id_maps says. */
-static int do_parent_steps(struct container *c, struct failure *f)
-{
-	const struct container_spec *s = &c->spec;
-	if (given_maps(c) && write_given_maps(c->pid, s, f) < 0)
-		return -1;
-	return join_cgroup(s, c->pid, f);
-}
-
-/* Reads the child's reports until it has exec'd (EOF: the pipe is
- * close-on-exec), is ready (REPORT_READY) or has failed; runs the
- * runtime's hooks when it asks. 0 or -1. */
-static int follow_reports(struct container *c, struct failure *f)
-{
-	struct report r;
-	for (;;) {
-		int got = read_report_from(c->report_pipe[0], &r);
-		if (got == 0 || (got == 1 && r.kind == REPORT_READY)) {
-			c->command_ran = true;
-			return 0;
-		}
-		if (got < 0)
-			return fail(f, "setup", "report", EPROTO);
-		if (r.kind == REPORT_FAILED) {
-			*f = r.failure;
-			return -1;
-		}
-		/* REPORT_HOOKS: prestart, then createRuntime. */
-		const struct container_spec *s = &c->spec;
-		if (run_hooks(s, HOOK_PRESTART, c->pid, "creating", false, f) <
-			0 ||
-		    run_hooks(s, HOOK_CREATE_RUNTIME, c->pid, "creating", false,
-			      f) < 0)
-			return -1;
-		if (write_all(c->go_pipe[1], "", 1) < 0)
-			return fail(f, "setup", "release the container", errno);
-	}
-}
-
-/* Starts the container, does the parent's steps and follows its reports.
- * -2 when the helpers could not map subordinate ids into its user
- * namespace (maps.fallback): the child is gone, and a retry may map
- * less. */
-static int start_mapped_container(struct container *c, struct failure *f)
-{
-	const struct container_spec *s = &c->spec;
-	c->parent_steps = given_maps(c) || needs_cgroup(s) ||
-			  s->hooks[HOOK_PRESTART].count ||
-			  s->hooks[HOOK_CREATE_RUNTIME].count;
-	if (joins_userns(c) && c->userns_fd < 0 &&
-	    (c->userns_fd = open_userns(&c->maps, "create namespaces", f)) < 0)
-		return c->userns_fd;
-	if (pipe2(c->report_pipe, O_CLOEXEC) < 0 ||
-	    (c->parent_steps && pipe2(c->go_pipe, O_CLOEXEC) < 0))
-		return fail(f, "pipe", "report", errno);
-	if (maps_itself(c) && c->maps.ranges_unused)
-		note_single_id();
-	int restore_pid_ns = enter_pid_namespace(s, f);
-	if (restore_pid_ns == -1)
-		return -1;
-	c->pid = joins_userns(c) ? join_and_start(c, f)
-				 : clone_container(c, container_flags(c));
-	int error = errno;
-	leave_pid_namespace(restore_pid_ns);
-	if (c->pid < 0 && joins_userns(c))
-		return -1;
-	if (c->pid < 0) {
-		fail(f, "create namespaces", "clone", error);
-		if (c->userns)
-			return hint_userns_disabled(f);
-		if (error == EPERM)
-			add_hint(f, "run as root, e.g. with sudo");
-		return -1;
-	}
-	close(c->report_pipe[1]);
-	c->report_pipe[1] = -1;
-	int result = 0;
-	if (c->parent_steps) {
-		close(c->go_pipe[0]);
-		c->go_pipe[0] = -1;
-		result = do_parent_steps(c, f);
-		if (result == 0 && write_all(c->go_pipe[1], "", 1) < 0)
-			result =
-			    fail(f, "setup", "release the container", errno);
-	}
-	if (result == 0)
-		result = follow_reports(c, f);
-	if (c->parent_steps) {
-		close(c->go_pipe[1]);
-		c->go_pipe[1] = -1;
-	}
-	if (result < 0 && !c->command_ran) {
-		/* The child saw the pipe close, or failed: reap it. */
-		kill(c->pid, SIGKILL);
-		waitpid(c->pid, NULL, 0);
-		c->pid = -1;
-	}
-	if (result == -2) {
-		close(c->report_pipe[0]);
-		c->report_pipe[0] = -1;
-	}
-	return result;
-}
-
-/* Inside another user namespace newuidmap may be unable to map the
- * subordinate ids (it is no longer privileged there): the container
- * then runs with our own id alone (--single-id), and a note says so. */
-int start_container(struct container *c, struct failure *f)
-{
-	int result;
-	while ((result = start_mapped_container(c, f)) == -2) {
-		c->userns_fd = -1;
-		fall_back_to_single_id(&c->maps);
-	}
-	return result;
-}
-
-/* Waits for the container, relaying signals; returns its wait status.
- * The container is in no process group of ours, so every signal is
- * relayed, whoever sent it (kill, or ^C at a terminal in our process
- * group): the container sees each one once. */
-static int relay_signals(struct container *c)
-{
-	for (;;) {
-		int status;
-		int signal_number = sigwaitinfo(&c->forwarded, NULL);
-		if (signal_number < 0)
-			continue;
-		if (signal_number != SIGCHLD)
-			kill(c->pid, signal_number);
-		else if (waitpid(c->pid, &status, WNOHANG) == c->pid)
-			return status;
-	}
-}
-
-int wait_container(struct container *c)
-{
-	int status;
-	struct failure f;
-	if (!c->terminal.any || c->terminal.master_sent) {
-		status = relay_signals(c);
-	} else if (receive_terminal(&c->terminal, &f) == 0) {
-		status = relay_terminal(&c->terminal, c->pid);
-	} else {
-		/* Nothing could reach the container or come out of it:
-		 * stop it rather than leave it and the caller waiting. */
-		restore_terminal(&c->terminal);
-		print_failure(&f);
-		kill(c->pid, SIGKILL);
-		status = relay_signals(c);
-	}
-	return WIFSIGNALED(status) ? 128 + WTERMSIG(status)
-				   : WEXITSTATUS(status);
 }
 
 /* Our own frames need a few dozen KiB of stack: under a smaller limit

@@ -118,4 +118,23 @@ int ensure_stack(void);
  * part of one came. */
 int read_report_from(int fd, struct report *r);
 
+/* Shared by the two sides of the run, the child's (container.c) and the
+ * parent's (start.c). */
+
+/* The container's first process: its setup, then exec of COMMAND or a
+ * report of what failed. arg: the struct container. */
+int container_main(void *arg);
+
+/* How the user namespace gets its maps: a bundle's own, written by the
+ * parent once the child exists (given_maps); our own id alone, mapped
+ * by the child itself (maps_itself); else a namespace made first, with
+ * its maps, which the child joins (joins_userns). */
+bool given_maps(const struct container *c);
+bool maps_itself(const struct container *c);
+bool joins_userns(const struct container *c);
+
+/* Whether the child makes its cgroup namespace itself, after the parent
+ * has moved it into its cgroup. */
+bool late_cgroup_namespace(const struct container_spec *s);
+
 #endif

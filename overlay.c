@@ -87,12 +87,19 @@ static void name_of_fd(char name[32], int fd)
 	snprintf(name, 32, "/proc/self/fd/%d", fd);
 }
 
-/* upperdir and workdir values are unescaped by the kernel even through
- * fsconfig, unlike "lowerdir+": escape them as in the option string. */
-static int set_escaped(int fs_fd, const char *key, int fd)
+/* upperdir or workdir: by fd where the layers went so (Linux 6.13+);
+ * else by name, which the kernel unescapes even through fsconfig,
+ * unlike "lowerdir+": escaped as in the option string. */
+static int set_escaped(int fs_fd, const char *key, int fd, bool by_fd)
 {
 	char name[32];
 	struct string value = {0};
+	if (by_fd && sys_fsconfig(fs_fd, FSCONFIG_SET_FD, key, NULL, fd) == 0)
+		return 0;
+	if (by_fd) {
+		struct failure ignored = {0};
+		read_kernel_messages(fs_fd, &ignored);
+	}
 	name_of_fd(name, fd);
 	int result = escape_directory(&value, name);
 	if (result == 0)
@@ -180,11 +187,11 @@ static int build_overlay(const struct layer_stack *s, const int *lower_fds,
 			goto failed;
 		}
 	}
-	if (set_escaped(fs_fd, "upperdir", u->upper_fd) < 0) {
+	if (set_escaped(fs_fd, "upperdir", u->upper_fd, by_fd) < 0) {
 		fail(f, "mount overlay", u->name, errno);
 		goto failed_with_log;
 	}
-	if (set_escaped(fs_fd, "workdir", u->work_fd) < 0) {
+	if (set_escaped(fs_fd, "workdir", u->work_fd, by_fd) < 0) {
 		fail(f, "mount overlay", "workdir", errno);
 		goto failed_with_log;
 	}

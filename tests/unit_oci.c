@@ -77,16 +77,29 @@ static void quiet(const char *message)
 	(void)message;
 }
 
+/* A temporary bundle directory (bundle: a mkdtemp template) with an
+ * empty rootfs in it, named into rootfs. 0, or -1 with a failed check
+ * labelled label. */
+static int make_bundle(char *bundle, char *rootfs, size_t size,
+		       const char *label)
+{
+	if (!mkdtemp(bundle)) {
+		char name[64];
+		snprintf(name, sizeof(name), "%s: temporary directory", label);
+		check(0, name);
+		return -1;
+	}
+	snprintf(rootfs, size, "%s/rootfs", bundle);
+	mkdir(rootfs, 0755);
+	return 0;
+}
+
 void test_bundle(void)
 {
 	warning_sink = quiet; /* the unknown key's, expected */
 	char bundle[] = "/tmp/cfs-unit-bundle.XXXXXX", rootfs[64];
-	if (!mkdtemp(bundle)) {
-		check(0, "bundle: temporary directory");
+	if (make_bundle(bundle, rootfs, sizeof(rootfs), "bundle") < 0)
 		return;
-	}
-	snprintf(rootfs, sizeof(rootfs), "%s/rootfs", bundle);
-	mkdir(rootfs, 0755);
 	struct container_spec s;
 	struct failure f;
 	int result = parse(minimal, bundle, &s, &f);
@@ -198,12 +211,8 @@ void test_bundle_resources(void)
 {
 	warning_sink = quiet;
 	char bundle[] = "/tmp/cfs-unit-bundle.XXXXXX", rootfs[64];
-	if (!mkdtemp(bundle)) {
-		check(0, "resources: temporary directory");
+	if (make_bundle(bundle, rootfs, sizeof(rootfs), "resources") < 0)
 		return;
-	}
-	snprintf(rootfs, sizeof(rootfs), "%s/rootfs", bundle);
-	mkdir(rootfs, 0755);
 	struct container_spec s;
 	struct failure f;
 	int result = parse(resources, bundle, &s, &f);

@@ -154,6 +154,23 @@ static int add_lower(int fs_fd, int fd, bool *by_fd)
 	return sys_fsconfig(fs_fd, FSCONFIG_SET_STRING, "lowerdir+", name, 0);
 }
 
+/* Whether fs_fd is a "legacy" context: overlayfs before Linux 6.5 had
+ * no parameters of its own for fsconfig, which took any key into an
+ * option string for the final mount to parse; "lowerdir+" was then
+ * taken too, and refused only at FSCONFIG_CMD_CREATE, among any other
+ * EINVAL. A key no filesystem has tells it apart, by what the kernel
+ * does rather than its version (distributions backport): taken, this
+ * is one; refused ("Unknown parameter", 6.5+), it is not. */
+static bool legacy_context(int fs_fd)
+{
+	if (sys_fsconfig(fs_fd, FSCONFIG_SET_FLAG, "container-fs-probe", NULL,
+			 0) == 0)
+		return true;
+	struct failure ignored = {0};
+	read_kernel_messages(fs_fd, &ignored);
+	return false;
+}
+
 /* The overlay of the layers open at lower_fds (bottom to top) under u,
  * as a detached mount: its fd, -1, or -2 when the kernel lacks the API. */
 static int build_overlay(const struct layer_stack *s, const int *lower_fds,
@@ -173,16 +190,22 @@ static int build_overlay(const struct layer_stack *s, const int *lower_fds,
 		fail(f, "mount overlay", "source", errno);
 		goto failed_with_log;
 	}
+	if (legacy_context(fs_fd)) {
+		close(fs_fd);
+		return -2; /* before 6.5: mount(2) takes it all */
+	}
 	/* overlayfs takes the top layer first. */
 	bool by_fd = true;
 	for (int i = s->count - 1; i >= 0; i--) {
 		if (add_lower(fs_fd, lower_fds[i], &by_fd) < 0) {
-			fail(f, "mount overlay", s->layers[i].path, errno);
+			/* (Reading the log sets errno: ENODATA at its end.) */
+			int error = errno;
+			fail(f, "mount overlay", s->layers[i].path, error);
 			read_kernel_messages(fs_fd, f);
-			if (i == s->count - 1 && errno == EINVAL &&
+			if (i == s->count - 1 && error == EINVAL &&
 			    strstr(f->hint, "nknown parameter")) {
 				close(fs_fd);
-				return -2; /* before 6.8: no "lowerdir+" */
+				return -2; /* 6.5-6.7: no "lowerdir+" */
 			}
 			goto failed;
 		}

@@ -524,3 +524,26 @@ test_overlay_unknown_marks_kind_refused() {
 	expect_error "container-fs: writedir: $WORK/upper: unknown user.container-fs.overlay-marks \"elsewhere\""
 	expect_true "WRITEDIR changed" [ "$(tree_digest upper)" = "$before" ]
 }
+
+test_overlay_older_kernels_fall_back_to_mount() {
+	needs_root || return 0 # strace of a setuid helper would drop it
+	command -v strace >/dev/null || { skip_test "needs strace"; return 0; }
+	# Before Linux 6.5 (the lab's Ubuntu 22.04 runs 5.15) overlayfs's
+	# fsconfig context is a "legacy" one: it takes any key, "lowerdir+"
+	# too, and only the final mount refuses it. strace makes fsconfig
+	# take the probe key (the second fsconfig: after "source") as such
+	# a kernel would: container-fs must mount with mount(2) instead.
+	mkdir app && echo app >app/f
+	strace -f -qq -o trace -e trace=fsconfig,mount \
+		-e inject=fsconfig:retval=0:when=2 \
+		"$CFS" "$BASE" app w -- cat /f </dev/null >out 2>err
+	status=$?
+	expect_status 0
+	expect_out app
+	grep -q 'container-fs-probe.*INJECTED' trace || flunk "no probe: $(grep fsconfig trace)"
+	grep -q 'mount("overlay", "/", "overlay"' trace || flunk "no mount(2): $(tail -3 trace)"
+	# And the same again where the kernel is what it is: fsconfig alone.
+	strace -f -qq -o trace2 -e trace=fsconfig,mount "$CFS" "$BASE" app w -- cat /f </dev/null >out 2>err
+	expect_out app
+	expect_true "mount(2) without need" [ -z "$(grep 'mount("overlay"' trace2)" ]
+}

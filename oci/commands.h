@@ -71,8 +71,13 @@ int load_spec(int dir_fd, const struct oci_state *st, struct container_spec *s,
 /* A signal by number or name (15, TERM, SIGTERM, RTMIN+3), or -1. */
 int signal_number(const char *text);
 
-/* Opens the console socket at path (runc's --console-socket). */
-int connect_console(const char *path, struct failure *f);
+/* The terminal of c's process, as process.terminal (or exec --tty)
+ * asks: a pty of its own on fds 0-2, its master sent to the console
+ * socket (opened into c->console_socket), or (in the foreground without
+ * one) relayed by us to our caller's terminal; none: fds 0-2 as they
+ * are. A detached one (c->detached) needs the socket. 0 or -1. */
+int choose_terminal(struct container *c, const struct oci_command *o,
+		    struct failure *f);
 
 /* The commands of other files. Each returns 0 or -1 (run and exec: the
  * process's exit status, or -1). */

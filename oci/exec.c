@@ -228,30 +228,11 @@ int oci_exec(struct container *c, struct oci_command *o, struct failure *f)
 	    describe_process(&c->spec, o, f) < 0)
 		goto done;
 	c->spec.inherited_fds = o->preserve_fds;
-	struct terminal *t = &c->terminal;
-	bool caller_terminal = t->any;
-	if (!c->spec.terminal) {
-		*t = (struct terminal){.master = -1,
-				       .signal_fd = -1,
-				       .socket = {-1, -1},
-				       .console_socket = -1};
-	} else {
-		if (o->console_socket) {
-			t->console_socket =
-			    connect_console(o->console_socket, f);
-			if (t->console_socket < 0)
-				goto done;
-		} else if (o->detach) {
-			usage_failure(f, "exec: --tty needs --console-socket "
-					 "with --detach");
-			goto done;
-		}
-		t->any = t->on[0] = t->on[1] = t->on[2] = true;
-		if (!caller_terminal)
-			t->output = 1;
-		t->size.ws_row = c->spec.terminal_rows;
-		t->size.ws_col = c->spec.terminal_columns;
-	}
+	c->detached = o->detach;
+	if (choose_terminal(c, o, f) < 0)
+		goto done;
+	/* Ours to relay or send: no prepare_container here to hand it on. */
+	c->terminal.console_socket = c->console_socket;
 	if (block_signals(c, f) < 0 ||
 	    open_terminal(&c->terminal, &c->forwarded, f) < 0 ||
 	    start_process_in(c, st.pid, f) < 0)

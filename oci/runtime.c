@@ -128,7 +128,8 @@ int load_spec(int dir_fd, const struct oci_state *st, struct container_spec *s,
 	return result;
 }
 
-int connect_console(const char *path, struct failure *f)
+/* Opens the console socket at path (runc's --console-socket). */
+static int connect_console(const char *path, struct failure *f)
 {
 	struct sockaddr_un address = {.sun_family = AF_UNIX};
 	if (strlen(path) >= sizeof(address.sun_path))
@@ -145,11 +146,8 @@ int connect_console(const char *path, struct failure *f)
 	return fd;
 }
 
-/* The container's terminal, as process.terminal asks: a pty of its
- * own on fds 0-2, its master sent to the console socket, or (run in
- * the foreground without one) relayed by us to our caller's terminal. */
-static int choose_terminal(struct container *c, const struct oci_command *o,
-			   struct failure *f)
+int choose_terminal(struct container *c, const struct oci_command *o,
+		    struct failure *f)
 {
 	struct terminal *t = &c->terminal;
 	bool caller_terminal = t->any;
@@ -166,8 +164,9 @@ static int choose_terminal(struct container *c, const struct oci_command *o,
 			return -1;
 	} else if (c->detached) {
 		return usage_failure(f,
-				     "%s: process.terminal needs "
-				     "--console-socket",
+				     "%s: a terminal (process.terminal, "
+				     "exec --tty) needs --console-socket "
+				     "when detached",
 				     o->name);
 	}
 	t->any = t->on[0] = t->on[1] = t->on[2] = true;

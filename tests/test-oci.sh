@@ -546,6 +546,11 @@ test_oci_podman_detach_exec_stop_rm() {
 	podman --runtime "$OCI" exec "$id" sh -c 'echo exec; ps -o pid,args | grep -v ps' </dev/null >"$WORK/out" 2>&1
 	expect_out_has "exec"
 	expect_out_has "1 sleep 1000"
+	# exec -it: a terminal of the exec'd process's own, through conmon's
+	# console socket (exec --tty --console-socket).
+	script -qec "podman --runtime $OCI exec -it $id sh -c 'tty; exit 5'; echo status=\$?" /dev/null </dev/null >"$WORK/out" 2>&1
+	expect_out_has "/dev/pts/"
+	expect_out_has "status=5"
 	local start=$SECONDS
 	podman --runtime "$OCI" stop -t 1 "$id" >/dev/null 2>&1
 	expect_true "stop took $((SECONDS - start)) s" [ $((SECONDS - start)) -lt 10 ]

@@ -25,14 +25,6 @@ static const struct device_node default_devices[] = {
     {"/dev/tty", S_IFCHR, 5, 0, 0666, 0, 0},
 };
 
-static const struct {
-	const char *name, *target;
-} dev_links[] = {
-    {"ptmx", "pts/ptmx"},	   {"fd", "/proc/self/fd"},
-    {"stdin", "/proc/self/fd/0"},  {"stdout", "/proc/self/fd/1"},
-    {"stderr", "/proc/self/fd/2"},
-};
-
 /* Splits path into its directory (opened below root_fd, made if
  * missing) and its last name. Returns the directory's fd, or -1. */
 static int open_parent(int root_fd, const char *path, char *name, size_t size,
@@ -113,14 +105,10 @@ int make_devices(int root_fd, const struct container_spec *s, bool userns,
 	int dev_fd = open_in_root(root_fd, "/dev", S_IFDIR, "device", f);
 	if (dev_fd < 0)
 		return -1;
-	for (size_t i = 0; i < sizeof(dev_links) / sizeof(*dev_links); i++)
-		if (symlinkat(dev_links[i].target, dev_fd, dev_links[i].name) <
-			0 &&
-		    errno != EEXIST) {
-			close(dev_fd);
-			return fail(f, "device", dev_links[i].name, errno);
-		}
+	int linked = make_dev_links(dev_fd, "device", f);
 	close(dev_fd);
+	if (linked < 0)
+		return -1;
 	for (size_t i = 0; i < s->device_count; i++)
 		if (make_device(root_fd, &s->devices[i], userns,
 				s->only_given_devices, f) < 0)

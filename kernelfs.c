@@ -145,6 +145,16 @@ static const struct {
     {"stderr", "/proc/self/fd/2"},
 };
 
+int make_dev_links(int dev_fd, const char *step, struct failure *f)
+{
+	for (size_t i = 0; i < sizeof(dev_links) / sizeof(*dev_links); i++)
+		if (symlinkat(dev_links[i].target, dev_fd, dev_links[i].name) <
+			0 &&
+		    errno != EEXIST)
+			return fail(f, step, dev_links[i].name, errno);
+	return 0;
+}
+
 /* The flags a remount of the mount at fd must keep: in a user
  * namespace the kernel refuses to drop those the host set. */
 static unsigned long kept_flags(int fd)
@@ -270,13 +280,7 @@ int setup_dev(int root_fd, bool tty_group, struct failure *f)
 	if (fd < 0)
 		goto done;
 	close(fd);
-	for (size_t i = 0; i < sizeof(dev_links) / sizeof(*dev_links); i++)
-		if (symlinkat(dev_links[i].target, dev_fd, dev_links[i].name) <
-		    0) {
-			fail(f, step, dev_links[i].name, errno);
-			goto done;
-		}
-	result = 0;
+	result = make_dev_links(dev_fd, step, f);
 done:
 	close(dev_fd);
 	return result;

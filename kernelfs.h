@@ -19,6 +19,10 @@ int mount_proc(int root_fd, struct failure *f);
  * (terminal.c binds the container's pty at console.) */
 int setup_dev(int root_fd, bool tty_group, struct failure *f);
 
+/* /dev's links in dev_fd (ptmx to pts/ptmx, fd, stdin, stdout, stderr
+ * to /proc/self/fd); one there already is kept. 0 or -1. */
+int make_dev_links(int dev_fd, const char *step, struct failure *f);
+
 /* Binds source (a trusted path: a host device, or /proc/self/fd/N)
  * onto a file name, made with mode in dev_fd. 0 or -1. */
 int bind_device(int dev_fd, const char *name, const char *source, mode_t mode,

@@ -146,6 +146,21 @@ wait_gone() {
 	flunk "processes still running: $(pgrep -af -- "$1")"
 }
 
+# sigkill_at_random_moment PID N: SIGKILL to PID after a random delay,
+# within 3 ms (setup) when N is odd, within 30 ms (the run) when even;
+# then reaped.
+sigkill_at_random_moment() {
+	local delay
+	if (($2 % 2)); then
+		delay=$(printf '0.%06d' $((RANDOM % 3000)))
+	else
+		delay=$(printf '0.%03d' $((RANDOM % 30)))
+	fi
+	sleep "$delay"
+	kill -KILL "$1"
+	wait "$1" 2>/dev/null
+}
+
 # expect_no_workdir [DIR]: no managed workdir in DIR ($WORK), next to
 # WRITEDIR, within 10 s (after a SIGKILL the janitor needs a moment).
 expect_no_workdir() {

@@ -132,19 +132,10 @@ test_lifetime_sigkill_at_random_moments() {
 	# Kill container-fs 20 times at moments spread over setup and run; every
 	# time the container dies, nothing stays mounted, and WRITEDIR is
 	# reusable by the next run.
-	local i delay
+	local i
 	for i in $(seq 20); do
 		"$CFS" "$BASE" "$HELPERS" "$WORK/upper" -- sh -c "echo $i >>/runs; sleep 7003" </dev/null >/dev/null 2>&1 &
-		cfs_pid=$!
-		# Half within the first 3 ms (setup), half within 30 ms (run).
-		if ((i % 2)); then
-			delay=$(printf '0.%06d' $((RANDOM % 3000)))
-		else
-			delay=$(printf '0.%03d' $((RANDOM % 30)))
-		fi
-		sleep "$delay"
-		kill -KILL "$cfs_pid"
-		wait "$cfs_pid" 2>/dev/null
+		sigkill_at_random_moment $! "$i"
 		wait_gone "sleep 7003"
 		expect_no_workdir
 	done

@@ -524,21 +524,13 @@ test_rootless_map_helper_failure_names_single_id() {
 # setpriv, which execs it (runuser would fork and take the kill itself).
 sigkill_user_run_at_random_moments() {
 	rootless_setup
-	local i delay as=()
+	local i as=()
 	[ "$ROOTLESS" = 1 ] || as=(setpriv --reuid="$(id -u "$ROOTLESS_USER")" \
 		--regid="$(id -g "$ROOTLESS_USER")" --clear-groups)
 	for i in $(seq 20); do
 		"${as[@]}" "$USER_CFS" "$@" "$USER_BASE" "$WORK/home/upper" -- \
 			sh -c "echo $i >>/runs; sleep 7005" </dev/null >/dev/null 2>&1 &
-		cfs_pid=$!
-		if ((i % 2)); then
-			delay=$(printf '0.%06d' $((RANDOM % 3000)))
-		else
-			delay=$(printf '0.%03d' $((RANDOM % 30)))
-		fi
-		sleep "$delay"
-		kill -KILL "$cfs_pid"
-		wait "$cfs_pid" 2>/dev/null
+		sigkill_at_random_moment $! "$i"
 		wait_gone "sleep 7005"
 		expect_no_workdir "$WORK/home"
 	done

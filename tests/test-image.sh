@@ -78,6 +78,15 @@ comparable() {
 		  print }' "$1"
 }
 
+# refused_import SOURCE [PROBLEM]: importing SOURCE is refused (with
+# PROBLEM in the message, if given) and leaves nothing anywhere.
+refused_import() {
+	cfs import "$1" dest
+	expect_status 125
+	[ -z "${2:-}" ] || expect_error "$2"
+	expect_nothing "$WORK/dest"
+}
+
 # refused_layer PROBLEM ENTRY...: an archive of one layer made of these
 # entries is refused with PROBLEM, and leaves nothing anywhere.
 refused_layer() {
@@ -88,10 +97,7 @@ refused_layer() {
 	make_layout lay '["sh"]' layer.tar
 	tar -C lay -cf lay.tar .
 	for source in lay lay.tar; do
-		cfs import "$source" dest
-		expect_status 125
-		expect_error "$problem"
-		expect_nothing "$WORK/dest"
+		refused_import "$source" "$problem"
 	done
 }
 
@@ -272,10 +278,7 @@ test_image_dest() {
 	expect_status 125
 	expect_error "a compressed archive"
 	"$MAKE_TAR" file:a:b >plain.tar
-	cfs import plain.tar dest
-	expect_status 125
-	expect_error "no index.json or manifest.json"
-	expect_nothing "$WORK/dest"
+	refused_import plain.tar "no index.json or manifest.json"
 	cfs import --help
 	expect_status 0
 	expect_out_has "Usage: container-fs import SOURCE[:NAME] DEST"
@@ -289,15 +292,9 @@ test_image_digests() {
 	big=$(ls -S bad/blobs/sha256 | head -1)
 	chmod u+w bad/blobs/sha256/"$big"
 	printf 'X' | dd of=bad/blobs/sha256/"$big" bs=1 seek=100000 conv=notrunc 2>/dev/null
-	cfs import bad dest
-	expect_status 125
-	expect_error "does not match its digest"
-	expect_nothing "$WORK/dest"
+	refused_import bad "does not match its digest"
 	tar -C bad -cf bad.tar .
-	cfs import bad.tar dest
-	expect_status 125
-	expect_error "does not match its digest"
-	expect_nothing "$WORK/dest"
+	refused_import bad.tar "does not match its digest"
 	# The config changed: its digest no longer matches.
 	rm -rf bad && cp -r "$IMAGES/oci-dir" bad
 	for blob in bad/blobs/sha256/*; do
@@ -305,10 +302,7 @@ test_image_digests() {
 		chmod u+w "$blob"
 		sed -i 's/GREETING=hello world/GREETING=hellO world/' "$blob"
 	done
-	cfs import bad dest
-	expect_status 125
-	expect_error "does not match its digest"
-	expect_nothing "$WORK/dest"
+	refused_import bad "does not match its digest"
 	# A layer that matches its blob digest but not the config's
 	# diff_id: a docker save archive whose config (named by its own
 	# digest) lists another diff_id.
@@ -322,17 +316,11 @@ test_image_digests() {
 	rm "dk/$config"
 	sed -i "s/$config/$hex.json/" dk/manifest.json
 	tar -C dk -cf dk.tar .
-	cfs import dk.tar dest
-	expect_status 125
-	expect_error "its diff_id in the config"
-	expect_nothing "$WORK/dest"
+	refused_import dk.tar "its diff_id in the config"
 	# A blob the index names is missing.
 	rm -rf bad && cp -r "$IMAGES/oci-dir" bad
 	rm -f bad/blobs/sha256/"$big"
-	cfs import bad dest
-	expect_status 125
-	expect_error "No such file"
-	expect_nothing "$WORK/dest"
+	refused_import bad "No such file"
 }
 
 test_image_hostile_names() {
@@ -401,18 +389,12 @@ test_image_hostile_streams() {
 	"$MAKE_TAR" file:a:hello file:b:world >whole.tar
 	head -c 700 whole.tar >layer.tar
 	make_layout lay '["sh"]' layer.tar
-	cfs import lay dest
-	expect_status 125
-	expect_error "truncated"
-	expect_nothing "$WORK/dest"
+	refused_import lay "truncated"
 	# Not a tar at all.
 	rm -rf lay
 	head -c 5000 /dev/urandom >layer.tar
 	make_layout lay '["sh"]' layer.tar
-	cfs import lay dest
-	expect_status 125
-	expect_error "checksum"
-	expect_nothing "$WORK/dest"
+	refused_import lay "checksum"
 	# gzip data that is not: the blob digest matches, gzip fails.
 	rm -rf lay
 	head -c 5000 /dev/urandom >junk
@@ -420,9 +402,7 @@ test_image_hostile_streams() {
 	make_layout lay '["sh"]' layer.gz
 	sed -i 's/v1.tar"/v1.tar+gzip"/' lay/blobs/sha256/*
 	rm -rf lay.fixed
-	cfs import lay dest
-	expect_status 125
-	expect_nothing "$WORK/dest"
+	refused_import lay
 }
 
 # import_in_background DEST: starts an import of the big image in its

@@ -128,9 +128,9 @@ void free_etc_files(struct etc_files *e)
 }
 
 /* Writes text to a new file scratch in the container's /dev (a tmpfs of
- * its own) and binds it read-only at path in the container; the caller
- * unlinks scratch from /dev again (the mount keeps it). */
-static int bind_text(int root_fd, int dev_fd, const char *scratch,
+ * its own, device dev) and binds it read-only at path in the container;
+ * the caller unlinks scratch from /dev again (the mount keeps it). */
+static int bind_text(int root_fd, int dev_fd, dev_t dev, const char *scratch,
 		     const char *path, const char *text, struct failure *f)
 {
 	int fd =
@@ -155,9 +155,9 @@ static int bind_text(int root_fd, int dev_fd, const char *scratch,
 	 * its own (a symlink to /dev/null, into /dev, or to the file the
 	 * other one was bound on) keeps what it has: a bind there would
 	 * break a device or stack on the scratch file. */
-	struct stat at, dev;
-	if (target >= 0 && (fstat(target, &at) < 0 || fstat(dev_fd, &dev) < 0 ||
-			    !S_ISREG(at.st_mode) || at.st_dev == dev.st_dev)) {
+	struct stat at;
+	if (target >= 0 && (fstat(target, &at) < 0 || !S_ISREG(at.st_mode) ||
+			    at.st_dev == dev)) {
 		close(target);
 		return 0;
 	}
@@ -192,14 +192,21 @@ static int bind_text(int root_fd, int dev_fd, const char *scratch,
 int mount_etc_files(int root_fd, const struct etc_files *e, struct failure *f)
 {
 	int dev_fd = open_beneath(root_fd, "dev", O_PATH | O_DIRECTORY);
-	if (dev_fd < 0)
-		return fail(f, "network", "/dev", errno);
-	int result = bind_text(root_fd, dev_fd, ".container-fs-hosts",
-			       "/etc/hosts", e->hosts, f);
+	struct stat dev;
+	if (dev_fd < 0 || fstat(dev_fd, &dev) < 0) {
+		int error = errno;
+		if (dev_fd >= 0)
+			close(dev_fd);
+		return fail(f, "network", "/dev", error);
+	}
+	int result =
+	    bind_text(root_fd, dev_fd, dev.st_dev, ".container-fs-hosts",
+		      "/etc/hosts", e->hosts, f);
 	unlinkat(dev_fd, ".container-fs-hosts", 0);
 	if (result == 0 && e->resolv)
-		result = bind_text(root_fd, dev_fd, ".container-fs-resolv",
-				   "/etc/resolv.conf", e->resolv, f);
+		result = bind_text(root_fd, dev_fd, dev.st_dev,
+				   ".container-fs-resolv", "/etc/resolv.conf",
+				   e->resolv, f);
 	unlinkat(dev_fd, ".container-fs-resolv", 0);
 	close(dev_fd);
 	return result;

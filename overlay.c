@@ -160,7 +160,9 @@ static int add_lower(int fs_fd, int fd, bool *by_fd)
  * taken too, and refused only at FSCONFIG_CMD_CREATE, among any other
  * EINVAL. A key no filesystem has tells it apart, by what the kernel
  * does rather than its version (distributions backport): taken, this
- * is one; refused ("Unknown parameter", 6.5+), it is not. */
+ * is one; refused ("Unknown parameter", 6.5+), it is not. About 2 us a
+ * launch (the call and the log's read); done first, it needs no second
+ * context, and covers a refusal at any later step. */
 static bool legacy_context(int fs_fd)
 {
 	if (sys_fsconfig(fs_fd, FSCONFIG_SET_FLAG, "container-fs-probe", NULL,

@@ -15,7 +15,7 @@ SOURCES := apparmor.c capabilities.c cgroups.c cgroups_v1.c cli.c container.c co
            json.c kernelfs.c layers.c masks.c mounts.c namespaces.c network.c \
            overlay.c overlay_legacy.c prepare.c process.c process_limits.c remove.c \
            seccomp.c seccomp_bpf.c seccomp_names.c spec.c start.c subids.c \
-           terminal.c userns.c utils.c writedir.c \
+           terminal.c userns.c userns_holder.c utils.c writedir.c \
            image/config.c image/import.c image/manifest.c image/sha256.c \
            image/source.c image/tar.c image/unpack.c \
            oci/bundle.c oci/bundle_linux.c oci/bundle_mounts.c \

@@ -35,6 +35,7 @@
 #include "mounts.h"
 #include "oci/runtime.h"
 #include "remove.h"
+#include "userns_holder.h"
 #include "utils.h"
 
 #ifndef VERSION
@@ -132,6 +133,9 @@ int main(int argc, char **argv)
 	 * with runc's command line. */
 	if (argc > 0 && strcmp(program_name(argv[0]), "container-fs-oci") == 0)
 		return oci_main(&c, argc, argv);
+	/* Started by a run without root to hold its user namespace. */
+	if (argc > 0 && strcmp(argv[0], userns_holder_name) == 0)
+		return userns_holder_main(argc, argv);
 	char **handout = NULL;
 	if (argc > 0 && run_as_handout(argv[0])) {
 		struct failure f;

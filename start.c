@@ -21,6 +21,7 @@
 #include "process.h"
 #include "terminal.h"
 #include "userns.h"
+#include "userns_holder.h"
 #include "utils.h"
 
 /* Bounds for the container's stack, which only costs what is touched. */
@@ -51,6 +52,25 @@ bool maps_itself(const struct container *c)
 bool joins_userns(const struct container *c)
 {
 	return c->userns && !given_maps(c) && !maps_itself(c);
+}
+
+/* Whether the container may join the user's held namespace of ranges
+ * (userns_holder.c) rather than one of its own. Containers sharing it
+ * hold capabilities over each other's namespaces, reachable only
+ * through a handle to one: so only a container that can reach none,
+ * in its own PID namespace (which hides the others' /proc/PID/ns) and
+ * joining none by path, and none that could change what the namespace
+ * itself holds for all: no capability beyond Docker's (SYS_RESOURCE
+ * lowers /proc/sys/user's limits), masks and the filter on (keyctl is
+ * outside it; keyrings are the namespace's). */
+static bool shares_userns(const struct container *c)
+{
+	const struct container_spec *s = &c->spec;
+	return joins_userns(c) && c->maps.kind == IDS_SUBORDINATE &&
+	       (s->namespaces & CLONE_NEWPID) && !s->join_count &&
+	       !(s->capabilities.bounding & ~default_capabilities()) &&
+	       !s->seccomp_unconfined && !s->seccomp_profile && !s->unmask &&
+	       !s->writable_sys;
 }
 
 /* Whether the child makes its cgroup namespace itself, once the parent
@@ -271,7 +291,10 @@ static int start_mapped_container(struct container *c, struct failure *f)
 			  s->hooks[HOOK_PRESTART].count ||
 			  s->hooks[HOOK_CREATE_RUNTIME].count;
 	if (joins_userns(c) && c->userns_fd < 0 &&
-	    (c->userns_fd = open_userns(&c->maps, "create namespaces", f)) < 0)
+	    (c->userns_fd =
+		 shares_userns(c)
+		     ? held_userns(&c->maps, "create namespaces", f)
+		     : open_userns(&c->maps, "create namespaces", f)) < 0)
 		return c->userns_fd;
 	if (pipe2(c->report_pipe, O_CLOEXEC) < 0 ||
 	    (c->parent_steps && pipe2(c->go_pipe, O_CLOEXEC) < 0))

@@ -599,12 +599,19 @@ int run_in_userns(const struct id_maps *m, int (*fn)(void *, struct failure *),
 	return start_userns_task(m, &t, NULL, f) < 0 ? -1 : 0;
 }
 
-int open_userns(const struct id_maps *m, const char *step, struct failure *f)
+int open_userns_running(const struct id_maps *m,
+			int (*fn)(void *, struct failure *), void *arg,
+			const char *step, struct failure *f)
 {
-	struct userns_task t = {.fn = NULL, .step = step};
+	struct userns_task t = {.fn = fn, .arg = arg, .step = step};
 	int fd = -1;
 	int result = start_userns_task(m, &t, &fd, f);
 	if (result < 0 && fd >= 0)
 		close(fd);
 	return result < 0 ? result : fd;
+}
+
+int open_userns(const struct id_maps *m, const char *step, struct failure *f)
+{
+	return open_userns_running(m, NULL, NULL, step, f);
 }

@@ -115,4 +115,10 @@ int run_in_userns(const struct id_maps *m, int (*fn)(void *, struct failure *),
  * make it), or -2 as write_id_maps. */
 int open_userns(const struct id_maps *m, const char *step, struct failure *f);
 
+/* The same, with fn(arg) run by the namespace's first process once its
+ * maps are written (in a copy of our memory), before we go on. */
+int open_userns_running(const struct id_maps *m,
+			int (*fn)(void *, struct failure *), void *arg,
+			const char *step, struct failure *f);
+
 #endif

@@ -60,8 +60,11 @@ struct container {
 	bool root;		  /* root on the host (is_host_root) */
 	bool userns;		  /* rootless, or --userns, or a bundle's */
 	struct id_maps maps;	  /* with userns: the ids its namespace maps */
-	bool parent_steps;	  /* the child waits for the parent (go_pipe) */
-	sigset_t forwarded;	  /* signals the parent relays, plus SIGCHLD */
+	/* Without root: how long the holder of a namespace of ranges stays
+	 * idle (userns_holder.c); 0: none. */
+	long userns_idle;
+	bool parent_steps;  /* the child waits for the parent (go_pipe) */
+	sigset_t forwarded; /* signals the parent relays, plus SIGCHLD */
 	sigset_t original_mask;
 	pid_t pid;
 	bool command_ran; /* exec'd (or, with start_fifo, set up) */

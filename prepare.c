@@ -20,6 +20,7 @@
 #include "overlay.h"
 #include "subids.h"
 #include "userns.h"
+#include "userns_holder.h"
 
 static const struct writedir *writedir_of(const struct container *c)
 {
@@ -48,8 +49,12 @@ static int choose_userns(struct container *c, struct failure *f)
 	    s->userns == USERNS_ON || (s->userns == USERNS_AUTO && !c->root);
 	if (c->userns && check_userns_kernel(f) < 0)
 		return -1;
-	return c->userns && !c->root ? plan_id_maps(&c->maps, s->single_id, f)
-				     : 0;
+	if (!c->userns || c->root)
+		return 0;
+	return plan_id_maps(&c->maps, s->single_id, f) < 0 ||
+		       (c->userns_idle = userns_idle_seconds(f)) < 0
+		   ? -1
+		   : 0;
 }
 /* Root's user namespace maps the container to a block of unprivileged
  * ids: the one WRITEDIR's record names (everything the container wrote

@@ -293,7 +293,8 @@ static int start_mapped_container(struct container *c, struct failure *f)
 	if (joins_userns(c) && c->userns_fd < 0 &&
 	    (c->userns_fd =
 		 shares_userns(c)
-		     ? held_userns(&c->maps, "create namespaces", f)
+		     ? held_userns(&c->maps, c->userns_idle,
+				   "create namespaces", f)
 		     : open_userns(&c->maps, "create namespaces", f)) < 0)
 		return c->userns_fd;
 	if (pipe2(c->report_pipe, O_CLOEXEC) < 0 ||

@@ -44,9 +44,7 @@ const char userns_holder_name[] = "container-fs-userns";
 /* The holder's listening socket, across its exec. */
 #define HOLDER_FD 3
 
-/* How long idle the holder stays: CONTAINER_FS_USERNS_IDLE, or the
- * default. -1 with f filled if it is not a number of seconds. */
-static long idle_seconds(struct failure *f)
+long userns_idle_seconds(struct failure *f)
 {
 	const char *text = getenv(IDLE_VARIABLE);
 	if (!text)
@@ -59,8 +57,7 @@ static long idle_seconds(struct failure *f)
 		fail(f, "arguments", IDLE_VARIABLE, 0);
 		return add_hint(f,
 				"\"%.64s\" is not a number of seconds from 0 "
-				"to %d (0: no user namespace kept between "
-				"runs)",
+				"to %d; 0 keeps no user namespace between runs",
 				text, MAX_IDLE_SECONDS);
 	}
 	return seconds;
@@ -211,11 +208,9 @@ static int become_holder(void *arg, struct failure *f)
 	return 0;
 }
 
-int held_userns(const struct id_maps *m, const char *step, struct failure *f)
+int held_userns(const struct id_maps *m, long idle, const char *step,
+		struct failure *f)
 {
-	long idle = idle_seconds(f);
-	if (idle < 0)
-		return -1;
 	struct stat own;
 	if (idle == 0 || stat("/proc/self/ns/user", &own) < 0)
 		return open_userns(m, step, f);

@@ -8,6 +8,7 @@
 #include <grp.h>
 #include <sched.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -251,6 +252,46 @@ static int write_map(const char *path, const char *map)
 	return close(fd);
 }
 
+/* Listens on the abstract unix socket NAME and hands every caller our
+ * own user namespace's fd, as a squatter on container-fs's holder name
+ * would; says "ready" once listening. Runs until killed. */
+static int squat_abstract(const char *name)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	size_t length = strlen(name);
+	if (length + 1 >= sizeof(a.sun_path))
+		return fprintf(stderr, "name too long\n"), 1;
+	memcpy(a.sun_path + 1, name, length);
+	int s = socket(AF_UNIX, SOCK_STREAM, 0);
+	int userns = open("/proc/self/ns/user", O_RDONLY);
+	if (s < 0 || userns < 0 ||
+	    bind(s, (struct sockaddr *)&a,
+		 (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
+			     length)) < 0 ||
+	    listen(s, 16) < 0)
+		return perror(name), 1;
+	printf("ready\n");
+	fflush(stdout);
+	for (;;) {
+		int c = accept(s, NULL, NULL);
+		if (c < 0)
+			continue;
+		char byte = 0, space[CMSG_SPACE(sizeof(int))] = {0};
+		struct iovec io = {.iov_base = &byte, .iov_len = 1};
+		struct msghdr m = {.msg_iov = &io,
+				   .msg_iovlen = 1,
+				   .msg_control = space,
+				   .msg_controllen = sizeof(space)};
+		struct cmsghdr *h = CMSG_FIRSTHDR(&m);
+		h->cmsg_level = SOL_SOCKET;
+		h->cmsg_type = SCM_RIGHTS;
+		h->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(h), &userns, sizeof(int));
+		sendmsg(c, &m, MSG_NOSIGNAL);
+		close(c);
+	}
+}
+
 /* Runs argv as uid and gid in a new user namespace whose maps we (root)
  * write from outside: a process there without any capability, in a
  * namespace that need not map root (unshare(1) execs in between, which
@@ -350,6 +391,8 @@ int main(int argc, char **argv)
 		return make_socket(argv[2]);
 	if (strcmp(what, "console-socket") == 0 && argc > 2)
 		return console_socket(argv[2]);
+	if (strcmp(what, "squat-abstract") == 0 && argc > 2)
+		return squat_abstract(argv[2]);
 	if (strcmp(what, "swap") == 0 && argc > 4)
 		return swap_names(argv[2], argv[3], argv[4]);
 	/* Run on the host too: busybox and Debian's base lack setfattr. */

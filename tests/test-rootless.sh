@@ -522,17 +522,22 @@ test_rootless_map_helper_failure_names_single_id() {
 # time the container dies, no lock directory stays, and WRITEDIR is
 # reusable. In the root pass the user's container-fs is started with
 # setpriv, which execs it (runuser would fork and take the kill itself).
+# HOLDER_IDLE (CONTAINER_FS_USERNS_IDLE) for every run; with
+# FRESH_HOLDER=1 each run starts the holder, none being left.
 sigkill_user_run_at_random_moments() {
 	rootless_setup
 	local i as=()
 	[ "$ROOTLESS" = 1 ] || as=(setpriv --reuid="$(id -u "$ROOTLESS_USER")" \
 		--regid="$(id -g "$ROOTLESS_USER")" --clear-groups)
+	as+=(env "CONTAINER_FS_USERNS_IDLE=${HOLDER_IDLE:-60}")
 	for i in $(seq 20); do
+		[ "${FRESH_HOLDER:-0}" = 0 ] || stop_user_holder
 		"${as[@]}" "$USER_CFS" "$@" "$USER_BASE" "$WORK/home/upper" -- \
 			sh -c "echo $i >>/runs; sleep 7005" </dev/null >/dev/null 2>&1 &
 		sigkill_at_random_moment $! "$i"
 		wait_gone "sleep 7005"
 		expect_no_workdir "$WORK/home"
+		[ "${FRESH_HOLDER:-0}" = 0 ] || expect_holder_holds_nothing_of_ours
 	done
 	cfs_as_user "$@" "$USER_BASE" "$WORK/home/upper" -- sh -c 'echo reused'
 	expect_status 0
@@ -550,4 +555,172 @@ test_rootless_single_id_sigkill_at_random_moments() {
 	# The container maps its own id and shares container-fs's memory
 	# until it execs, as root's does.
 	sigkill_user_run_at_random_moments --single-id
+}
+
+test_rootless_map_at_launch_sigkill_at_random_moments() {
+	# Without the holder (CONTAINER_FS_USERNS_IDLE=0): newuidmap and
+	# newgidmap write each run's maps while the container waits.
+	has_subordinate_ids || { skip_test "no subordinate ids for $ROOTLESS_USER"; return 0; }
+	HOLDER_IDLE=0 sigkill_user_run_at_random_moments
+}
+
+test_rootless_sigkill_while_starting_the_holder() {
+	# Each run starts the holder and is killed at a random moment of it:
+	# what is left is at most a holder with nothing of the run's open,
+	# and it goes when idle.
+	has_subordinate_ids || { skip_test "no subordinate ids for $ROOTLESS_USER"; return 0; }
+	HOLDER_IDLE=1 FRESH_HOLDER=1 sigkill_user_run_at_random_moments
+	expect_no_holder_within 10
+}
+
+# The user's user namespace holder (userns_holder.c): its pid, if any.
+user_holder() {
+	pgrep -u "$ROOTLESS_USER" -x cfs-userns
+}
+
+expect_no_holder_within() {
+	local i
+	for i in $(seq $(($1 * 10))); do
+		[ -z "$(user_holder)" ] && return 0
+		sleep 0.1
+	done
+	flunk "holder still running after $1 s: $(user_holder)"
+}
+
+# stop_user_holder: the next run with ranges starts a new holder.
+stop_user_holder() {
+	as_user pkill -x cfs-userns
+	expect_no_holder_within 10
+}
+
+# expect_holder_holds_nothing_of_ours: no holder, or one with nothing
+# open but /dev/null, its socket and its namespace, in /, a session
+# leader (nothing of a run, no terminal, no directory kept busy).
+expect_holder_holds_nothing_of_ours() {
+	local holder fds
+	holder=$(user_holder)
+	[ -n "$holder" ] || return 0
+	fds=$(for fd in /proc/"$holder"/fd/*; do readlink "$fd"; done | sed 's/\[.*//' | LC_ALL=C sort | tr '\n' ' ')
+	expect_true "holder's fds: $fds" [ "$fds" = "/dev/null /dev/null /dev/null socket: user: " ]
+	expect_true "holder's cwd: $(readlink /proc/"$holder"/cwd)" [ "$(readlink /proc/"$holder"/cwd)" = / ]
+	expect_true "holder leads no session" [ "$(ps -o sid= -p "$holder" | tr -d ' ')" = "$holder" ]
+}
+
+test_rootless_ranges_join_one_held_namespace() {
+	# newuidmap and newgidmap run once: the first run with ranges leaves
+	# its namespace held, later runs join it with the same maps.
+	has_subordinate_ids || { skip_test "no subordinate ids for $ROOTLESS_USER"; return 0; }
+	rootless_setup
+	stop_user_holder
+	cfs_as_user "$USER_BASE" "$WORK/home/upper" -- sh -c 'readlink /proc/self/ns/user; cat /proc/self/uid_map /proc/self/gid_map'
+	expect_status 0
+	local first holder start
+	first=$(head -1 out)
+	start=$(awk -F: -v u="$ROOTLESS_USER" '$1 == u {print $2; exit}' /etc/subuid)
+	expect_true "uid_map without the range: $(cat out)" grep -Eq "^ +1 +$start +65536" out
+	start=$(awk -F: -v u="$ROOTLESS_USER" '$1 == u {print $2; exit}' /etc/subgid)
+	expect_true "gid_map without the range: $(cat out)" [ "$(grep -Ec "^ +1 +$start +65536" out)" -ge 1 ]
+	holder=$(user_holder)
+	expect_true "no holder after a run with ranges" [ -n "$holder" ]
+	expect_true "the holder's namespace is not the container's" \
+		[ "$(readlink /proc/"$holder"/ns/user)" = "$first" ]
+	expect_holder_holds_nothing_of_ours
+	cfs_as_user "$USER_BASE" "$WORK/home/upper" -- sh -c 'readlink /proc/self/ns/user; echo x >/made; ls -n /made'
+	expect_status 0
+	expect_true "second run in another namespace: $(head -1 out) vs $first" [ "$(head -1 out)" = "$first" ]
+	expect_out_has " 0 "
+	expect_true "another holder" [ "$(user_holder)" = "$holder" ]
+	expect_true "/made is $(stat -c %U home/upper/made)" [ "$(stat -c %U home/upper/made)" = "$ROOTLESS_USER" ]
+}
+
+test_rootless_holder_keeps_no_pipe_of_the_run() {
+	# The run that starts the holder: `| cat` ends with the run, not 60 s
+	# later with the holder (which must hold nothing of the run's).
+	has_subordinate_ids || { skip_test "no subordinate ids for $ROOTLESS_USER"; return 0; }
+	rootless_setup
+	stop_user_holder
+	run_as_user timeout 10 sh -c "'$USER_CFS' '$USER_BASE' '$WORK/home/upper' -- echo piped | cat"
+	expect_status 0
+	expect_out piped
+	expect_true "no holder started" [ -n "$(user_holder)" ]
+}
+
+test_rootless_holder_idle_time() {
+	has_subordinate_ids || { skip_test "no subordinate ids for $ROOTLESS_USER"; return 0; }
+	rootless_setup
+	stop_user_holder
+	# 0: no holder, a namespace of its own for every run.
+	run_as_user env CONTAINER_FS_USERNS_IDLE=0 "$USER_CFS" "$USER_BASE" "$WORK/home/upper" -- readlink /proc/self/ns/user
+	expect_status 0
+	local first
+	first=$(cat out)
+	run_as_user env CONTAINER_FS_USERNS_IDLE=0 "$USER_CFS" "$USER_BASE" "$WORK/home/upper" -- readlink /proc/self/ns/user
+	expect_status 0
+	expect_true "one namespace for two runs with CONTAINER_FS_USERNS_IDLE=0" [ "$(cat out)" != "$first" ]
+	expect_true "a holder with CONTAINER_FS_USERNS_IDLE=0" [ -z "$(user_holder)" ]
+	# 1: the holder goes a second after its last run.
+	run_as_user env CONTAINER_FS_USERNS_IDLE=1 "$USER_CFS" "$USER_BASE" "$WORK/home/upper" -- true
+	expect_status 0
+	expect_true "no holder" [ -n "$(user_holder)" ]
+	expect_no_holder_within 5
+	# Not a number: refused, before anything is made (with or without
+	# ranges).
+	run_as_user env CONTAINER_FS_USERNS_IDLE=soon "$USER_CFS" --single-id "$USER_BASE" "$WORK/home/new" -- true
+	expect_status 125
+	expect_true "WRITEDIR made by a refused run" [ ! -e home/new ]
+	run_as_user env CONTAINER_FS_USERNS_IDLE=soon "$USER_CFS" "$USER_BASE" "$WORK/home/upper" -- true
+	expect_status 125
+	expect_error "container-fs: arguments: CONTAINER_FS_USERNS_IDLE (hint: \"soon\" is not a number of seconds from 0 to 86400; 0 keeps no user namespace between runs)"
+	expect_true "a holder from a refused run" [ -z "$(user_holder)" ]
+}
+
+test_rootless_privileged_containers_get_their_own_namespace() {
+	# What could reach other containers' namespaces, or change what the
+	# shared one holds for all, does not share it.
+	has_subordinate_ids || { skip_test "no subordinate ids for $ROOTLESS_USER"; return 0; }
+	rootless_setup
+	cfs_as_user "$USER_BASE" "$WORK/home/upper" -- readlink /proc/self/ns/user
+	expect_status 0
+	local held options
+	held=$(cat out)
+	for options in --privileged "--cap-add SYS_RESOURCE" "--cap-add SYS_ADMIN" --seccomp=unconfined --unmask; do
+		# shellcheck disable=SC2086 # the options are words
+		cfs_as_user $options "$USER_BASE" "$WORK/home/upper" -- sh -c 'readlink /proc/self/ns/user; cat /proc/self/uid_map'
+		expect_status 0
+		expect_true "$options shares the held namespace" [ "$(head -1 out)" != "$held" ]
+		expect_true "$options without the ranges: $(cat out)" [ "$(wc -l <out)" = 3 ]
+	done
+	# Fewer capabilities than Docker's share it.
+	cfs_as_user --cap-drop ALL "$USER_BASE" "$WORK/home/upper" -- readlink /proc/self/ns/user
+	expect_status 0
+	expect_out "$held"
+}
+
+test_rootless_holder_name_squatted_by_another_user() {
+	# Another user listening on the holder's name first (an abstract
+	# socket: anyone may) and handing out its own namespace: the run
+	# uses a namespace of its own, maps its ranges, and starts no holder.
+	needs_root || return 0
+	has_subordinate_ids || { skip_test "no subordinate ids for $ROOTLESS_USER"; return 0; }
+	rootless_setup
+	stop_user_holder
+	local name squatter i
+	name="container-fs-userns/1/$(stat -L -c %i /proc/self/ns/user)/$(id -u "$ROOTLESS_USER")"
+	name+=":$(awk -F: -v u="$ROOTLESS_USER" '$1 == u {print $2; exit}' /etc/subuid)"
+	name+=":$(id -g "$ROOTLESS_USER")"
+	name+=":$(awk -F: -v u="$ROOTLESS_USER" '$1 == u {print $2; exit}' /etc/subgid):65536"
+	"$HELPERS/usr/bin/probe" squat-abstract "$name" >squatter.out 2>&1 &
+	squatter=$!
+	for i in $(seq 100); do
+		grep -q ready squatter.out && break
+		sleep 0.1
+	done
+	expect_true "squatter not ready: $(cat squatter.out)" grep -q ready squatter.out
+	cfs_as_user "$USER_BASE" "$WORK/home/upper" -- sh -c 'readlink /proc/self/ns/user; cat /proc/self/uid_map'
+	expect_status 0
+	expect_true "the squatter's namespace joined" [ "$(head -1 out)" != "$(readlink /proc/self/ns/user)" ]
+	expect_true "without the ranges: $(cat out)" [ "$(wc -l <out)" = 3 ]
+	expect_true "a holder started beside the squatter" [ -z "$(user_holder)" ]
+	kill "$squatter"
+	wait "$squatter" 2>/dev/null
 }

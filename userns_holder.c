@@ -194,9 +194,14 @@ static int become_holder(void *arg, struct failure *f)
 	 * and it waits for the exec (or _exit) before it goes on. */
 	pid_t pid = vfork();
 	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
+		/* The socket first (dup2 to itself would keep its
+		 * close-on-exec: cleared either way), then /dev/null above
+		 * it, then nothing else of ours. */
+		int null = -1;
 		if (setsid() < 0 || dup2(s, HOLDER_FD) != HOLDER_FD ||
-		    null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 ||
+		    fcntl(HOLDER_FD, F_SETFD, 0) < 0 ||
+		    (null = open("/dev/null", O_RDWR)) < 0 ||
+		    dup2(null, 0) < 0 || dup2(null, 1) < 0 ||
 		    dup2(null, 2) < 0 || chdir("/") < 0 ||
 		    close_range(HOLDER_FD + 1, ~0U, 0) < 0 ||
 		    sigprocmask(SIG_SETMASK, &none, NULL) < 0)

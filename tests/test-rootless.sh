@@ -539,7 +539,8 @@ sigkill_user_run_at_random_moments() {
 		expect_no_workdir "$WORK/home"
 		[ "${FRESH_HOLDER:-0}" = 0 ] || expect_holder_holds_nothing_of_ours
 	done
-	cfs_as_user "$@" "$USER_BASE" "$WORK/home/upper" -- sh -c 'echo reused'
+	run_as_user env "CONTAINER_FS_USERNS_IDLE=${HOLDER_IDLE:-60}" "$USER_CFS" "$@" \
+		"$USER_BASE" "$WORK/home/upper" -- sh -c 'echo reused'
 	expect_status 0
 	expect_out reused
 	expect_no_workdir "$WORK/home"
@@ -658,11 +659,12 @@ test_rootless_holder_idle_time() {
 	expect_status 0
 	expect_true "one namespace for two runs with CONTAINER_FS_USERNS_IDLE=0" [ "$(cat out)" != "$first" ]
 	expect_true "a holder with CONTAINER_FS_USERNS_IDLE=0" [ -z "$(user_holder)" ]
-	# 1: the holder goes a second after its last run.
-	run_as_user env CONTAINER_FS_USERNS_IDLE=1 "$USER_CFS" "$USER_BASE" "$WORK/home/upper" -- true
+	# 3: the holder goes 3 s after its start, having served no run
+	# (the run that starts it holds the namespace itself).
+	run_as_user env CONTAINER_FS_USERNS_IDLE=3 "$USER_CFS" "$USER_BASE" "$WORK/home/upper" -- true
 	expect_status 0
 	expect_true "no holder" [ -n "$(user_holder)" ]
-	expect_no_holder_within 5
+	expect_no_holder_within 10
 	# Not a number: refused, before anything is made (with or without
 	# ranges).
 	run_as_user env CONTAINER_FS_USERNS_IDLE=soon "$USER_CFS" --single-id "$USER_BASE" "$WORK/home/new" -- true

@@ -161,9 +161,13 @@ int set_capabilities(const struct capability_sets *keep, struct failure *f)
 	if (syscall(SYS_capset, &header, data) < 0)
 		return fail(f, "capabilities", "capset", errno);
 	/* The kernel raises an ambient capability only while it is both
-	 * permitted and inheritable, which capset just made it. */
+	 * permitted and inheritable; one asked for without both (as in
+	 * `runc spec`'s config.json, which has no inheritable set) is
+	 * left out, as runc and crun leave it. */
+	capability_mask ambient =
+	    keep->ambient & keep->permitted & keep->inheritable;
 	for (int cap = 0; cap < 64; cap++)
-		if ((keep->ambient & BIT(cap)) &&
+		if ((ambient & BIT(cap)) &&
 		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
 			return fail(f, "capabilities", "raise ambient", errno);
 	return 0;

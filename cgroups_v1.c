@@ -13,9 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "kernelfs.h"
 
 #define MAX_HIERARCHIES 16
 /* Where cgroups.c puts a relative cgroupsPath, or none. */
@@ -76,15 +79,15 @@ static void controllers_of(char *options, char *out, size_t size)
 	}
 }
 
-/* The hierarchies mounted into list, each once (another mount of one
- * is the same hierarchy). Their number. */
-static size_t find_hierarchies(struct hierarchy *list)
+/* The mounts of type (at most max) into list, each hierarchy once
+ * (another mount of one is the same hierarchy). Their number. */
+static size_t find_mounts(const char *wanted, struct hierarchy *list,
+			  size_t max)
 {
 	FILE *file = fopen("/proc/self/mountinfo", "re");
 	char *line = NULL;
 	size_t capacity = 0, count = 0;
-	while (file && count < MAX_HIERARCHIES &&
-	       getline(&line, &capacity, file) > 0) {
+	while (file && count < max && getline(&line, &capacity, file) > 0) {
 		/* ID PARENT MAJ:MIN ROOT MOUNT OPTIONS [TAG...] - TYPE
 		 * SOURCE SUPER-OPTIONS */
 		char *separator = strstr(line, " - ");
@@ -93,13 +96,14 @@ static size_t find_hierarchies(struct hierarchy *list)
 		    sscanf(line, "%*s %*s %*s %*s %511s", mount) != 1 ||
 		    sscanf(separator + 3, "%31s %*s %511s", type, options) !=
 			2 ||
-		    strcmp(type, "cgroup") != 0)
+		    strcmp(type, wanted) != 0)
 			continue;
 		struct hierarchy *h = &list[count];
 		unescape(mount);
 		snprintf(h->mount, sizeof(h->mount), "%s", mount);
 		controllers_of(options, h->controllers, sizeof(h->controllers));
-		bool seen = !h->controllers[0];
+		/* v1 has no hierarchy without a controller or a name. */
+		bool seen = !h->controllers[0] && strcmp(type, "cgroup") == 0;
 		for (size_t i = 0; i < count && !seen; i++)
 			seen = strcmp(list[i].controllers, h->controllers) == 0;
 		if (!seen)
@@ -109,6 +113,11 @@ static size_t find_hierarchies(struct hierarchy *list)
 	if (file)
 		fclose(file);
 	return count;
+}
+
+static size_t find_hierarchies(struct hierarchy *list)
+{
+	return find_mounts("cgroup", list, MAX_HIERARCHIES);
 }
 
 bool v1_hierarchies_mounted(void)
@@ -456,6 +465,20 @@ static int set_up_hierarchy(const struct container_spec *s,
 	return 0;
 }
 
+/* A hybrid host's unified (v2) hierarchy, which holds no controller:
+ * the container's cgroup is made there too and the process moved in,
+ * as runc does (systemd inside, and podman, look there for it). Best
+ * effort: nothing is limited there. */
+static void join_unified(const char *subpath, const char *pid)
+{
+	struct hierarchy unified;
+	char path[4096];
+	size_t made = 0;
+	if (find_mounts("cgroup2", &unified, 1) == 1 &&
+	    make_directories(&unified, subpath, path, sizeof(path), &made) == 0)
+		write_value(path, "cgroup.procs", pid);
+}
+
 int join_cgroup_v1(const struct container_spec *s, const char *subpath,
 		   pid_t pid, struct failure *f)
 {
@@ -482,6 +505,7 @@ int join_cgroup_v1(const struct container_spec *s, const char *subpath,
 			goto undo;
 		}
 	}
+	join_unified(subpath, number);
 	return 0;
 undo:
 	for (size_t i = 0; i < count; i++)
@@ -492,9 +516,10 @@ undo:
 
 void enter_cgroup_v1(const char *subpath)
 {
-	struct hierarchy list[MAX_HIERARCHIES];
+	struct hierarchy list[MAX_HIERARCHIES + 1];
 	char path[4096];
 	size_t count = find_hierarchies(list);
+	count += find_mounts("cgroup2", &list[count], 1);
 	for (size_t i = 0; i < count; i++)
 		if (directory_in(&list[i], subpath, path, sizeof(path)) == 0)
 			write_value(path, "cgroup.procs", "0");
@@ -502,9 +527,10 @@ void enter_cgroup_v1(const char *subpath)
 
 void remove_cgroup_v1(const char *subpath)
 {
-	struct hierarchy list[MAX_HIERARCHIES];
+	struct hierarchy list[MAX_HIERARCHIES + 1];
 	char path[4096];
 	size_t count = find_hierarchies(list);
+	count += find_mounts("cgroup2", &list[count], 1);
 	for (size_t i = 0; i < count; i++) {
 		size_t root = strlen(list[i].mount);
 		if (directory_in(&list[i], subpath, path, sizeof(path)) < 0)
@@ -521,4 +547,97 @@ void remove_cgroup_v1(const char *subpath)
 				break;
 		}
 	}
+}
+
+/* The container's own cgroup path in hierarchy h, from
+ * /proc/self/cgroup ("ID:CONTROLLERS:/PATH"), into path; 0 or -1. */
+static int own_cgroup_in(const struct hierarchy *h, char *path, size_t size)
+{
+	FILE *file = fopen("/proc/self/cgroup", "re");
+	char *line = NULL;
+	size_t capacity = 0;
+	int result = -1;
+	while (file && result < 0 && getline(&line, &capacity, file) > 0) {
+		char *controllers = strchr(line, ':');
+		char *own = controllers ? strchr(controllers + 1, ':') : NULL;
+		if (!own)
+			continue;
+		*own++ = '\0';
+		own[strcspn(own, "\n")] = '\0';
+		if (strcmp(controllers + 1, h->controllers) == 0 &&
+		    (size_t)snprintf(path, size, "%s", own) < size)
+			result = 0;
+	}
+	free(line);
+	if (file)
+		fclose(file);
+	return result;
+}
+
+/* One hierarchy at name below dir_fd: a new mount of it (in a cgroup
+ * namespace of the container's own its root is the container's
+ * cgroup), else a bind of the container's cgroup's directory. */
+static int mount_hierarchy(int dir_fd, const char *name,
+			   const struct hierarchy *h, bool in_namespace,
+			   bool read_only, struct failure *f)
+{
+	char own[4096], source[4096];
+	const unsigned long locked = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	if (mkdirat(dir_fd, name, 0755) < 0)
+		return fail(f, "mount cgroup", name, errno);
+	int target =
+	    openat(dir_fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (target < 0)
+		return fail(f, "mount cgroup", name, errno);
+	int result;
+	if (in_namespace)
+		result = mount_on(
+		    target, "mount cgroup", name, "cgroup", "cgroup",
+		    locked | (read_only ? MS_RDONLY : 0), h->controllers, f);
+	else if (own_cgroup_in(h, own, sizeof(own)) < 0 ||
+		 directory_in(h, own, source, sizeof(source)) < 0)
+		result = fail(f, "mount cgroup", h->mount, ENOENT);
+	else if ((result = mount_on(target, "mount cgroup", name, source, NULL,
+				    MS_BIND, NULL, f)) == 0 &&
+		 read_only) {
+		int bound =
+		    openat(dir_fd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		result = bound < 0 ? fail(f, "mount cgroup", name, errno)
+				   : remount_read_only(bound, "mount cgroup",
+						       name, f);
+		if (bound >= 0)
+			close(bound);
+	}
+	close(target);
+	return result;
+}
+
+int mount_cgroup_v1_tree(int dir_fd, bool in_namespace, bool read_only,
+			 struct failure *f)
+{
+	struct hierarchy list[MAX_HIERARCHIES];
+	size_t count = find_hierarchies(list);
+	for (size_t i = 0; i < count; i++) {
+		const char *slash = strrchr(list[i].mount, '/');
+		const char *name = slash ? slash + 1 : "";
+		/* One mounted somewhere odd ("/", "/x/..") is not shown. */
+		if (name[0] == '\0' || name[0] == '.')
+			continue;
+		if (mount_hierarchy(dir_fd, name, &list[i], in_namespace,
+				    read_only, f) < 0)
+			return -1;
+		/* "cpu" and "cpuacct" lead to "cpu,cpuacct", as on the
+		 * host and under runc. */
+		for (const char *p = name; strchr(name, ',') && *p;) {
+			size_t n = strcspn(p, ",");
+			char link[64];
+			if (n < sizeof(link)) {
+				memcpy(link, p, n);
+				link[n] = '\0';
+				symlinkat(name, dir_fd, link);
+			}
+			p += n + (p[n] == ',');
+		}
+	}
+	return 0;
 }

@@ -27,4 +27,14 @@ void enter_cgroup_v1(const char *subpath);
  * /container-fs it leaves empty. */
 void remove_cgroup_v1(const char *subpath);
 
+/* Inside the container, before its root is switched: at dir_fd (the
+ * new tmpfs at /sys/fs/cgroup), the host's hierarchies as runc shows
+ * them, each in a directory named as on the host ("cpu,cpuacct",
+ * "systemd") holding the container's own cgroup: a new mount in its
+ * cgroup namespace (in_namespace; root only), else a bind of its
+ * cgroup's directory; co-mounted controllers also by their own names,
+ * as symlinks ("cpu" -> "cpu,cpuacct"). 0 or -1. */
+int mount_cgroup_v1_tree(int dir_fd, bool in_namespace, bool read_only,
+			 struct failure *f);
+
 #endif

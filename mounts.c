@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,10 +24,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cgroups_v1.h"
 #include "copy.h"
 #include "kernelfs.h"
 #include "layers.h"
 #include "mount_api.h"
+#include "userns.h"
 
 static int refuse(struct failure *f, const char *option, const char *value,
 		  const char *problem)
@@ -635,11 +638,60 @@ static int copy_up(int root_fd, const struct container_spec *s,
 	return result;
 }
 
+/* Whether the container has a cgroup namespace of its own (made, or
+ * joined by path), whose root is the container's cgroup. */
+static bool in_cgroup_namespace(const struct container_spec *s)
+{
+	bool joined = false;
+	for (size_t i = 0; i < s->join_count; i++)
+		joined |= s->joins[i].type == CLONE_NEWCGROUP;
+	return joined || (s->namespaces & CLONE_NEWCGROUP);
+}
+
+/* A "cgroup" mount on a v1 or hybrid host, as runc makes it: a tmpfs
+ * holding the hierarchies (mount_cgroup_v1_tree), then read-only if
+ * asked. In a user namespace (no v1 mount allowed, and the container's
+ * cgroup paths unknown there) the tmpfs stays empty. */
+static int mount_cgroup_v1(int root_fd, const struct container_spec *s,
+			   const struct mount_entry *m, struct failure *f)
+{
+	int target =
+	    open_or_make(root_fd, s, m->destination, S_IFDIR, true, "mount", f);
+	if (target < 0)
+		return -1;
+	bool userns = !in_initial_userns();
+	int result =
+	    mount_on(target, "mount", m->destination, "cgroup", "tmpfs",
+		     (m->flags & ~MS_RDONLY) | MS_NOSUID | MS_NODEV |
+			 MS_NOEXEC | (userns ? MS_RDONLY : 0),
+		     "mode=755", f);
+	close(target);
+	if (result < 0 || userns)
+		return result;
+	target =
+	    open_or_make(root_fd, s, m->destination, S_IFDIR, true, "mount", f);
+	if (target < 0)
+		return -1;
+	int tree = openat(target, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	bool read_only = m->flags & MS_RDONLY;
+	if (tree < 0)
+		result = fail(f, "mount", m->destination, errno);
+	else if (mount_cgroup_v1_tree(tree, in_cgroup_namespace(s), read_only,
+				      f) < 0)
+		result = -1;
+	else if (read_only)
+		result = remount_read_only(target, "mount", m->destination, f);
+	if (tree >= 0)
+		close(tree);
+	close(target);
+	return result;
+}
+
 /* A kernel filesystem a bundle names, at any destination: one that
  * lies on the container's /proc or /sys (a cgroup tree at
  * /sys/fs/cgroup) is allowed here, and only here. A "cgroup" mount
- * gets the host's kind: cgroup2 on a unified host; on a v1 or hybrid
- * one (whose controllers we do not manage) an empty read-only tmpfs. */
+ * gets the host's kind: cgroup2 on a unified host; v1 hierarchies on a
+ * v1 or hybrid one (mount_cgroup_v1). */
 static int mount_filesystem(int root_fd, const struct container_spec *s,
 			    const struct mount_entry *m, struct failure *f)
 {
@@ -648,13 +700,11 @@ static int mount_filesystem(int root_fd, const struct container_spec *s,
 	unsigned long flags = m->flags;
 	struct statfs host;
 	if (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0) {
-		bool unified = statfs("/sys/fs/cgroup", &host) == 0 &&
-			       host.f_type == CGROUP2_SUPER_MAGIC;
-		type = unified ? "cgroup2" : "tmpfs";
-		source = unified ? "cgroup2" : "cgroup";
-		data = unified ? NULL : "mode=555";
-		if (!unified)
-			flags |= MS_RDONLY;
+		if (statfs("/sys/fs/cgroup", &host) < 0 ||
+		    host.f_type != CGROUP2_SUPER_MAGIC)
+			return mount_cgroup_v1(root_fd, s, m, f);
+		type = source = "cgroup2";
+		data = NULL;
 	}
 	int target =
 	    open_or_make(root_fd, s, m->destination, S_IFDIR, true, "mount", f);

@@ -339,9 +339,10 @@ v1_mount() {
 	}' /proc/self/mountinfo
 }
 
-# v1_left PATH: the cgroup v1 directories of PATH that exist.
+# v1_left PATH: the directories of PATH that exist in the cgroup v1
+# hierarchies and the hybrid host's unified one.
 v1_left() {
-	awk '{ for (i = 7; $i != "-"; i++) ; if ($(i + 1) == "cgroup") print $5 }' \
+	awk '{ for (i = 7; $i != "-"; i++) ; if ($(i + 1) ~ /^cgroup2?$/) print $5 }' \
 		/proc/self/mountinfo | while read -r m; do
 		[ -e "$m$1" ] && echo "$m$1"
 	done
@@ -434,6 +435,54 @@ test_oci_cgroup_namespace_at_its_cgroup() {
 	expect_out_has ":pids:/"
 	expect_true "not rooted at its cgroup: $(cat "$WORK/out")" [ -z "$(grep -v ':/$' "$WORK/out")" ]
 	expect_true "cgroups left: $(v1_left "$path")" [ -z "$(v1_left "$path")" ]
+}
+
+# A "cgroup" mount on a v1 host shows the container's own cgroup in
+# each hierarchy, read-only, as runc shows it: with the container's
+# cgroup namespace (new mounts rooted there) and without (binds of its
+# cgroup's directories). Compared with runc on the same bundle.
+test_oci_cgroup_v1_mount_as_runc_shows_it() {
+	needs_root || return 0
+	cgroup_v1_host || return 0
+	local path=/cfs-test-${WORK##*.} extra
+	for extra in '' ', {"type": "cgroup"}'; do
+		MOUNTS_EXTRA=', {"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup", "options": ["nosuid", "noexec", "nodev", "relatime", "ro"]}' \
+			NAMESPACES_EXTRA=$extra \
+			LINUX_EXTRA=", \"cgroupsPath\": \"$path\", \"resources\": {\"memory\": {\"limit\": 67108864}, \"pids\": {\"limit\": 42}}" \
+			bundle '"sh", "-c", "ls /sys/fs/cgroup; cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max; grep -c . /sys/fs/cgroup/pids/cgroup.procs; cat /proc/self/cgroup; grep \" /sys/fs/cgroup/\" /proc/self/mountinfo | cut -d\" \" -f4,5,6 | cut -d, -f1 | sort; echo 1 >/sys/fs/cgroup/pids/pids.max || echo refused"'
+		oci run --bundle "$WORK/bundle" v1mount
+		expect_status 0
+		expect_out_has "67108864"
+		expect_out_has "42"
+		expect_out_has "refused"
+		expect_true "memory not read-only: $(cat "$WORK/out")" grep -q "^[^ ]* /sys/fs/cgroup/memory ro\$" "$WORK/out"
+		expect_true "cgroups left: $(v1_left "$path")" [ -z "$(v1_left "$path")" ]
+		command -v runc >/dev/null || continue
+		cp "$WORK/out" "$WORK/ours"
+		runc --root "$WORK/runc" run --bundle "$WORK/bundle" v1mount </dev/null >"$WORK/theirs" 2>/dev/null
+		expect_true "not as runc shows it${extra:+ (cgroup namespace)}: $(diff "$WORK/theirs" "$WORK/ours")" \
+			cmp -s "$WORK/theirs" "$WORK/ours"
+	done
+}
+
+# `runc spec`'s own config.json (ambient capabilities without an
+# inheritable set, which the kernel cannot raise) runs, as with runc.
+test_oci_runc_spec_config_runs() {
+	needs_root || return 0
+	command -v runc >/dev/null || {
+		skip_test "no runc here"
+		return 0
+	}
+	bundle '"true"'
+	(cd "$WORK/bundle" && rm config.json && runc spec) || flunk "runc spec failed"
+	sed -i 's/"terminal": true/"terminal": false/; s/^\(\t*\)"sh"$/\1"sh", "-c", "grep -E \\"^(Cap|NoNewPrivs)\\" \/proc\/self\/status; hostname; ls \/"/' "$WORK/bundle/config.json"
+	oci run --bundle "$WORK/bundle" spec
+	expect_status 0
+	cp "$WORK/out" "$WORK/ours"
+	runc --root "$WORK/runc" run --bundle "$WORK/bundle" spec </dev/null >"$WORK/theirs" 2>/dev/null
+	expect_out_has "CapAmb:	0000000000000000"
+	expect_out_has "NoNewPrivs:	1"
+	expect_true "not as with runc: $(diff "$WORK/theirs" "$WORK/ours")" cmp -s "$WORK/theirs" "$WORK/ours"
 }
 
 test_oci_read_only_root_and_volumes() {

@@ -465,6 +465,50 @@ test_oci_cgroup_v1_mount_as_runc_shows_it() {
 	done
 }
 
+# Co-mounted controllers ("net_cls,net_prio", free on these hosts:
+# mounted here as one hierarchy, in a mount namespace of the test's
+# own) are also shown by each controller's name, as symlinks.
+test_oci_cgroup_v1_co_mounted_controllers_linked() {
+	needs_root || return 0
+	cgroup_v1_host || return 0
+	if ! grep -Eq '^net_cls[[:space:]]+0[[:space:]]' /proc/cgroups ||
+		! grep -Eq '^net_prio[[:space:]]+0[[:space:]]' /proc/cgroups; then
+		skip_test "net_cls and net_prio are not both free here"
+		return 0
+	fi
+	local path=/cfs-test-${WORK##*.}
+	MOUNTS_EXTRA=', {"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup", "options": ["ro"]}' \
+		LINUX_EXTRA=", \"cgroupsPath\": \"$path\"" \
+		bundle '"sh", "-c", "ls -l /sys/fs/cgroup | grep net_; ls /sys/fs/cgroup/net_cls/ | grep classid"'
+	mkdir -p "$WORK/hierarchy/net_cls,net_prio"
+	unshare -m --propagation private sh -c '
+		mount -t cgroup -o net_cls,net_prio cgroup "$1/hierarchy/net_cls,net_prio" || exit 99
+		"$2" --root "$1/state" run --bundle "$1/bundle" co
+		status=$?
+		ls "$1/hierarchy/net_cls,net_prio$3" >/dev/null 2>&1 && status=98
+		umount "$1/hierarchy/net_cls,net_prio"
+		# The hierarchy goes at an unmount once no cgroup in it is
+		# still dying: the host is left as it was.
+		for i in $(seq 50); do
+			sleep 0.1
+			grep -Eq "^net_cls[[:space:]]+0[[:space:]]" /proc/cgroups && break
+			mount -t cgroup -o net_cls,net_prio cgroup "$1/hierarchy/net_cls,net_prio" &&
+				umount "$1/hierarchy/net_cls,net_prio"
+		done
+		exit $status' _ "$WORK" "$OCI" "$path" </dev/null >"$WORK/out" 2>"$WORK/err"
+	status=$?
+	[ "$status" != 99 ] || {
+		skip_test "cannot mount net_cls,net_prio here: $(cat "$WORK/err")"
+		return 0
+	}
+	expect_status 0
+	expect_out_has "net_cls -> net_cls,net_prio"
+	expect_out_has "net_prio -> net_cls,net_prio"
+	expect_out_has "net_cls.classid"
+	expect_true "net_cls,net_prio hierarchy left: $(grep net_ /proc/cgroups)" \
+		grep -Eq '^net_cls[[:space:]]+0[[:space:]]' /proc/cgroups
+}
+
 # `runc spec`'s own config.json (ambient capabilities without an
 # inheritable set, which the kernel cannot raise) runs, as with runc.
 test_oci_runc_spec_config_runs() {

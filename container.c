@@ -258,14 +258,15 @@ static int mount_all(struct container *c, struct failure *f)
 	const struct container_spec *s = &c->spec;
 	/* A user namespace may mount sysfs only with a network namespace of
 	 * its own: with the host's, the host's /sys is bound instead. */
-	bool bind_sys = c->userns && !(s->namespaces & CLONE_NEWNET) &&
+	bool in_userns = c->userns || c->nested_root;
+	bool bind_sys = in_userns && !(s->namespaces & CLONE_NEWNET) &&
 			s->network == NETWORK_HOST;
 	for (size_t i = 0; i < s->mount_count; i++) {
 		const struct mount_entry *m = &s->mounts[i];
 		int result;
 		switch (m->kind) {
 		case MOUNT_PROC:
-			result = mount_proc(c->root_fd, f);
+			result = mount_proc(c->root_fd, m->source != NULL, f);
 			break;
 		case MOUNT_DEV:
 			result = setup_dev(
@@ -284,7 +285,7 @@ static int mount_all(struct container *c, struct failure *f)
 			result = mount_etc_files(c->root_fd, &c->etc, f);
 			break;
 		case MOUNT_DEVICES:
-			result = make_devices(c->root_fd, s, c->userns, f);
+			result = make_devices(c->root_fd, s, in_userns, f);
 			break;
 		default:
 			result = mount_entry(c->root_fd, s, m, f);

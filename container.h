@@ -58,8 +58,12 @@ struct container {
 	int pid_pipe[2];	  /* go-between -> parent: the child's pid */
 	int userns_fd;		  /* the namespace with maps we wrote */
 	bool root;		  /* root on the host (is_host_root) */
-	bool userns;		  /* rootless, or --userns, or a bundle's */
-	struct id_maps maps;	  /* with userns: the ids its namespace maps */
+	/* Root only of the user namespace we run in, which the container
+	 * stays in (a bundle run by rootless podman): what a user namespace
+	 * may not do (a fresh sysfs, device nodes) is done as in one. */
+	bool nested_root;
+	bool userns;	     /* rootless, or --userns, or a bundle's */
+	struct id_maps maps; /* with userns: the ids its namespace maps */
 	/* Without root: how long the holder of a namespace of ranges stays
 	 * idle (userns_holder.c); 0: none. */
 	long userns_idle;

@@ -120,11 +120,17 @@ int check_filesystem(int fd, long magic, const char *step, const char *name,
 	return 0;
 }
 
-int mount_proc(int root_fd, struct failure *f)
+int mount_proc(int root_fd, bool bind_host, struct failure *f)
 {
-	int fd =
-	    mount_beneath(root_fd, "proc", S_IFDIR, "mount /proc", "proc",
-			  "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL, f);
+	/* The host's, with its submounts, where a user namespace may not
+	 * mount a proc of the PID namespace it shares (rootless podman's
+	 * --pid host): still checked to be a proc, and masked after. */
+	int fd = bind_host
+		     ? mount_beneath(root_fd, "proc", S_IFDIR, "mount /proc",
+				     "/proc", NULL, MS_BIND | MS_REC, NULL, f)
+		     : mount_beneath(root_fd, "proc", S_IFDIR, "mount /proc",
+				     "proc", "proc",
+				     MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL, f);
 	if (fd < 0)
 		return -1;
 	int result =

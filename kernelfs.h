@@ -9,8 +9,9 @@
 
 #include "utils.h"
 
-/* A fresh procfs, which shows the container's own PID namespace. */
-int mount_proc(int root_fd, struct failure *f);
+/* A fresh procfs, which shows the container's own PID namespace; with
+ * bind_host the host's /proc, bound with its submounts. */
+int mount_proc(int root_fd, bool bind_host, struct failure *f);
 
 /* A fresh tmpfs holding only null, zero, full, random, urandom and tty
  * (bound from the host), a private devpts with ptmx (its ptys group 5's

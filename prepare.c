@@ -5,12 +5,14 @@
  * releases them. The child's setup is container.c's. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include "apparmor.h"
+#include "capabilities.h"
 #include "container.h"
 #include "idmap.h"
 #include "janitor.h"
@@ -35,6 +37,12 @@ static int choose_userns(struct container *c, struct failure *f)
 {
 	struct container_spec *s = &c->spec;
 	c->root = is_host_root();
+	/* A bundle without a user namespace of its own, given to us as
+	 * root of another one (rootless podman's): the container stays in
+	 * it, as with runc, and we act as its root. */
+	if (!c->root && s->bundle && s->userns == USERNS_OFF &&
+	    geteuid() == 0 && has_capability(CAP_SYS_ADMIN))
+		c->root = c->nested_root = true;
 	if (s->userns == USERNS_OFF && !c->root) {
 		fail(f, "arguments", "--no-userns needs root", EPERM);
 		return add_hint(f, "run with sudo, outside any user namespace, "

@@ -137,6 +137,18 @@ static int add_bind(struct container_spec *s, const char *bundle,
 	struct field source_field = field_of(field, "source");
 	if (!source || !source[0])
 		return refuse_field(&source_field, "a bind needs a source", f);
+	/* The host's /sys bound at /sys (rootless podman's, which may not
+	 * mount a sysfs without a network namespace) is the setup's own
+	 * /sys, as a sysfs there is: bound from the host where it must be,
+	 * read-only unless asked otherwise, masked as ever. */
+	if (strcmp(source, "/sys") == 0 && strcmp(destination, "/sys") == 0) {
+		s->writable_sys = !(o->flags & MS_RDONLY);
+		return add_mount(s, MOUNT_SYS, NULL, "/sys", 0, NULL, f);
+	}
+	/* And the host's /proc at /proc (its --pid host): the setup's
+	 * /proc, bound from the host (a source), then masked. */
+	if (strcmp(source, "/proc") == 0 && strcmp(destination, "/proc") == 0)
+		return add_mount(s, MOUNT_PROC, "/proc", "/proc", 0, NULL, f);
 	char *path = NULL;
 	if (source[0] != '/' && asprintf(&path, "%s/%s", bundle, source) < 0)
 		return fail(f, "config.json", "allocate", ENOMEM);

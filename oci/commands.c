@@ -12,6 +12,7 @@
 
 #include "oci/log.h"
 #include "spec.h"
+#include "userns.h"
 
 #ifndef VERSION
 #define VERSION "0.1.0"
@@ -206,11 +207,18 @@ static int parse_command(struct oci_command *o, int argc, char **argv,
 	return 0;
 }
 
+/* As runc decides: $XDG_RUNTIME_DIR/container-fs-oci for a user, and
+ * for root of a user namespace other than the host's unless $USER says
+ * "root" (rootless podman calls us as uid 0 of its namespace, with its
+ * own runtime directory, where /run is not ours to write). */
 static const char *default_root(void)
 {
 	static char root[4096];
 	const char *runtime = getenv("XDG_RUNTIME_DIR");
-	if (geteuid() == 0 || !runtime || !runtime[0])
+	const char *user = getenv("USER");
+	if (!runtime || !runtime[0] ||
+	    (geteuid() == 0 &&
+	     (in_initial_userns() || (user && strcmp(user, "root") == 0))))
 		return DEFAULT_ROOT;
 	snprintf(root, sizeof(root), "%s/container-fs-oci", runtime);
 	return root;

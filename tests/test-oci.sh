@@ -716,3 +716,53 @@ test_oci_containerd() {
 	trap - EXIT
 	umount -R "$WORK/containerd" 2>/dev/null
 }
+
+# rootless_podman_both OPTIONS... -- SCRIPT: podman run as the user with
+# runc, then with container-fs-oci, on the user's rootfs; out: ours,
+# theirs: runc's, each with its exit status.
+rootless_podman_both() {
+	local opts=() runtime
+	while [ "$1" != -- ]; do
+		opts+=("$1")
+		shift
+	done
+	for runtime in /usr/sbin/runc "$WORK/home/container-fs-oci"; do
+		as_user podman --runtime "$runtime" run --rm --network host "${opts[@]}" \
+			--rootfs "$USER_BASE" sh -c "$2" </dev/null 2>&1 | grep -v level=warning >"$WORK/theirs"
+		echo "status ${PIPESTATUS[0]}" >>"$WORK/theirs"
+		[ "$runtime" = /usr/sbin/runc ] || mv "$WORK/theirs" "$WORK/out"
+		[ "$runtime" != /usr/sbin/runc ] || cp "$WORK/theirs" "$WORK/runc-out"
+	done
+	mv "$WORK/runc-out" "$WORK/theirs"
+}
+
+# Rootless podman calls the runtime as root of its own user namespace,
+# with a bundle that asks for none, the host's /sys (and with --pid
+# host /proc) bound, and its runtime directory in XDG_RUNTIME_DIR: the
+# container stays in podman's namespace, as with runc.
+test_oci_rootless_podman_as_with_runc() {
+	has_subordinate_ids || {
+		skip_test "no subordinate ids for $ROOTLESS_USER"
+		return 0
+	}
+	command -v podman >/dev/null && [ -x /usr/sbin/runc ] || {
+		skip_test "no podman or runc here"
+		return 0
+	}
+	rootless_setup
+	cp "$OCI" home/container-fs-oci
+	[ "$ROOTLESS" = 1 ] || chown "$ROOTLESS_USER:" home/container-fs-oci
+	local check='id -u; cat /proc/self/uid_map /proc/self/gid_map; grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status; ls /dev; touch /tmp/f && ls -ln /tmp/f; hostname'
+	rootless_podman_both -- "$check"
+	grep -q "^status 0" "$WORK/theirs" || {
+		skip_test "rootless podman does not run here: $(head -3 "$WORK/theirs")"
+		return 0
+	}
+	expect_true "not as with runc: $(diff "$WORK/theirs" "$WORK/out")" cmp -s "$WORK/theirs" "$WORK/out"
+	expect_out_has "100000"
+	for options in "--user 1000:1000 -w /tmp" "--read-only --tmpfs /scratch" "--pid host" "--network none" "--userns keep-id"; do
+		# shellcheck disable=SC2086 # the options are words
+		rootless_podman_both $options -- 'id -u; id -g; pwd; cat /proc/self/uid_map; touch /x 2>&1; ls /proc | grep -c "^[0-9]" | grep -q "^1$" && echo own-pids; ls /sys/class/net'
+		expect_true "$options: not as with runc: $(diff "$WORK/theirs" "$WORK/out")" cmp -s "$WORK/theirs" "$WORK/out"
+	done
+}

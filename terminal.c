@@ -82,31 +82,6 @@ int open_terminal(struct terminal *t, const sigset_t *forwarded,
 	return 0;
 }
 
-/* Sends fd over socket, with name as the message (runc's console
- * socket protocol; our own reader takes any). */
-static int send_fd(int socket, int fd, const char *name)
-{
-	struct iovec data = {.iov_base = (void *)name,
-			     .iov_len = strlen(name) + 1};
-	union {
-		struct cmsghdr header;
-		char buffer[CMSG_SPACE(sizeof(int))];
-	} control;
-	memset(&control, 0, sizeof(control));
-	struct msghdr message = {.msg_iov = &data,
-				 .msg_iovlen = 1,
-				 .msg_control = control.buffer,
-				 .msg_controllen = sizeof(control.buffer)};
-	struct cmsghdr *header = CMSG_FIRSTHDR(&message);
-	header->cmsg_level = SOL_SOCKET;
-	header->cmsg_type = SCM_RIGHTS;
-	header->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(header), &fd, sizeof(int));
-	return sendmsg(socket, &message, MSG_NOSIGNAL) == (ssize_t)data.iov_len
-		   ? 0
-		   : -1;
-}
-
 /* The master stays with us only until it is sent; the pty stays on the
  * fds that were terminals (for --init, PID 1's too: no file of the
  * caller's terminal is left in the container). */
@@ -213,24 +188,11 @@ int take_terminal(const struct terminal *t, struct failure *f)
 int receive_terminal(struct terminal *t, struct failure *f)
 {
 	char name[64];
-	struct iovec data = {.iov_base = name, .iov_len = sizeof(name)};
-	union {
-		struct cmsghdr header;
-		char buffer[CMSG_SPACE(sizeof(int))];
-	} control;
-	struct msghdr message = {.msg_iov = &data,
-				 .msg_iovlen = 1,
-				 .msg_control = control.buffer,
-				 .msg_controllen = sizeof(control.buffer)};
 	/* The child sent it before it exec'd: it is there, or never comes. */
-	ssize_t n =
-	    recvmsg(t->socket[0], &message, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-	struct cmsghdr *header = n > 0 ? CMSG_FIRSTHDR(&message) : NULL;
-	if (!header || header->cmsg_type != SCM_RIGHTS ||
-	    header->cmsg_len != CMSG_LEN(sizeof(int)))
+	t->master = receive_fd(t->socket[0], MSG_DONTWAIT, name, sizeof(name));
+	if (t->master < 0)
 		return fail(f, "terminal", "receive the container's pty",
-			    n < 0 ? errno : EPROTO);
-	memcpy(&t->master, CMSG_DATA(header), sizeof(int));
+			    errno);
 	/* The relay must never block on it (O_NONBLOCK is the open file's:
 	 * set here, on our copy, after it crossed). */
 	int flags = fcntl(t->master, F_GETFL);

@@ -100,32 +100,6 @@ static bool is_our_child_userns(int fd, const struct stat *own)
 	return ours;
 }
 
-/* The fd of one namespace in a message (SCM_RIGHTS), or -1. */
-static int receive_fd(int socket_fd)
-{
-	char byte;
-	struct iovec io = {.iov_base = &byte, .iov_len = 1};
-	union {
-		struct cmsghdr header;
-		char space[CMSG_SPACE(sizeof(int))];
-	} control;
-	struct msghdr message = {.msg_iov = &io,
-				 .msg_iovlen = 1,
-				 .msg_control = control.space,
-				 .msg_controllen = sizeof(control.space)};
-	ssize_t n;
-	while ((n = recvmsg(socket_fd, &message, MSG_CMSG_CLOEXEC)) < 0 &&
-	       errno == EINTR)
-		;
-	struct cmsghdr *c = n == 1 ? CMSG_FIRSTHDR(&message) : NULL;
-	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
-	    c->cmsg_len != CMSG_LEN(sizeof(int)))
-		return -1;
-	int fd;
-	memcpy(&fd, CMSG_DATA(c), sizeof(fd));
-	return fd;
-}
-
 enum holder_answer { HOLDER_NONE = -1, HOLDER_UNUSABLE = -2 };
 
 /* The namespace from the holder at a: its fd; HOLDER_NONE if nobody
@@ -152,7 +126,7 @@ static int ask_holder(const struct sockaddr_un *a, socklen_t length,
 	socklen_t size = sizeof(peer);
 	int fd = HOLDER_UNUSABLE;
 	if (getsockopt(s, SOL_SOCKET, SO_PEERCRED, &peer, &size) == 0 &&
-	    peer.uid == geteuid() && (fd = receive_fd(s)) >= 0 &&
+	    peer.uid == geteuid() && (fd = receive_fd(s, 0, NULL, 0)) >= 0 &&
 	    !is_our_child_userns(fd, own)) {
 		close(fd);
 		fd = HOLDER_UNUSABLE;
@@ -230,28 +204,6 @@ int held_userns(const struct id_maps *m, long idle, const char *step,
 	return open_userns_running(m, become_holder, &plan, step, f);
 }
 
-/* Sends the namespace to a connected process: one byte and its fd. */
-static void send_fd(int socket_fd, int fd)
-{
-	char byte = 0;
-	struct iovec io = {.iov_base = &byte, .iov_len = 1};
-	union {
-		struct cmsghdr header;
-		char space[CMSG_SPACE(sizeof(int))];
-	} control;
-	memset(&control, 0, sizeof(control));
-	struct msghdr message = {.msg_iov = &io,
-				 .msg_iovlen = 1,
-				 .msg_control = control.space,
-				 .msg_controllen = sizeof(control.space)};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&message);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(fd));
-	sendmsg(socket_fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
-}
-
 /* The holder, exec'd by become_holder: the namespace's one process,
  * with the listening socket at HOLDER_FD. Serves until idle. Anyone
  * may connect to an abstract name; only a process of our own user
@@ -293,7 +245,7 @@ int userns_holder_main(int argc, char **argv)
 		if (getsockopt(connection, SOL_SOCKET, SO_PEERCRED, &peer,
 			       &size) == 0 &&
 		    peer.uid == getuid())
-			send_fd(connection, userns);
+			send_fd(connection, userns, "");
 		close(connection);
 	}
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 /* Makes room for extra more bytes plus the NUL, doubling so that building
@@ -138,4 +139,59 @@ bool path_is_within(const char *path, const char *ancestor)
 		return true;
 	return strncmp(path, ancestor, length) == 0 &&
 	       (path[length] == '\0' || path[length] == '/');
+}
+
+/* SCM_RIGHTS of one int. */
+union fd_control {
+	struct cmsghdr header;
+	char buffer[CMSG_SPACE(sizeof(int))];
+};
+
+int send_fd(int socket, int fd, const char *text)
+{
+	struct iovec data = {.iov_base = (void *)text,
+			     .iov_len = strlen(text) + 1};
+	union fd_control control;
+	memset(&control, 0, sizeof(control));
+	struct msghdr message = {.msg_iov = &data,
+				 .msg_iovlen = 1,
+				 .msg_control = control.buffer,
+				 .msg_controllen = sizeof(control.buffer)};
+	struct cmsghdr *header = CMSG_FIRSTHDR(&message);
+	header->cmsg_level = SOL_SOCKET;
+	header->cmsg_type = SCM_RIGHTS;
+	header->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(header), &fd, sizeof(int));
+	ssize_t n;
+	while ((n = sendmsg(socket, &message, MSG_NOSIGNAL)) < 0 &&
+	       errno == EINTR)
+		;
+	return n == (ssize_t)data.iov_len ? 0 : -1;
+}
+
+int receive_fd(int socket, int flags, char *text, size_t size)
+{
+	char byte;
+	struct iovec data = {.iov_base = size ? text : &byte,
+			     .iov_len = size ? size : 1};
+	union fd_control control;
+	struct msghdr message = {.msg_iov = &data,
+				 .msg_iovlen = 1,
+				 .msg_control = control.buffer,
+				 .msg_controllen = sizeof(control.buffer)};
+	ssize_t n;
+	while ((n = recvmsg(socket, &message, flags | MSG_CMSG_CLOEXEC)) < 0 &&
+	       errno == EINTR)
+		;
+	struct cmsghdr *header = n > 0 ? CMSG_FIRSTHDR(&message) : NULL;
+	if (!header || header->cmsg_level != SOL_SOCKET ||
+	    header->cmsg_type != SCM_RIGHTS ||
+	    header->cmsg_len != CMSG_LEN(sizeof(int))) {
+		if (n >= 0)
+			errno = EPROTO;
+		return -1;
+	}
+	int fd;
+	memcpy(&fd, CMSG_DATA(header), sizeof(int));
+	return fd;
 }

@@ -67,6 +67,16 @@ extern void (*warning_sink)(const char *message);
 /* write(2) all of buf, retrying short writes and EINTR. 0 or -1. */
 int write_all(int fd, const void *buf, size_t length);
 
+/* Sends fd over a unix socket (SCM_RIGHTS) with text, NUL included, as
+ * the message (runc's console socket protocol sends the pty's name). 0
+ * or -1 with errno set. */
+int send_fd(int socket, int fd, const char *text);
+
+/* The one fd of a message on socket (recvmsg with flags, the fd
+ * close-on-exec), its text into text (size bytes, may be 0), or -1 with
+ * errno set (EPROTO: a message without exactly one fd). */
+int receive_fd(int socket, int flags, char *text, size_t size);
+
 /* Whether path equals ancestor or lies below it; both must be canonical. */
 bool path_is_within(const char *path, const char *ancestor);
 

@@ -112,8 +112,11 @@ static int ask_holder(const struct sockaddr_un *a, socklen_t length,
 	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (s < 0)
 		return HOLDER_UNUSABLE;
-	/* A stopped holder must not stop us: a second, then our own. */
+	/* A stopped holder must not stop us: a second, then our own (the
+	 * send timeout bounds a connect to a full backlog, the receive
+	 * one the answer). */
 	struct timeval timeout = {.tv_sec = 1};
+	setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
 	setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
 	if (connect(s, (const struct sockaddr *)a, length) < 0) {
 		int error = errno;

@@ -79,31 +79,41 @@ static void controllers_of(char *options, char *out, size_t size)
 	}
 }
 
-/* The mounts of type (at most max) into list, each hierarchy once
- * (another mount of one is the same hierarchy). Their number. */
-static size_t find_mounts(const char *wanted, struct hierarchy *list,
-			  size_t max)
+/* The v1 hierarchies mounted into list, each once (another mount of
+ * one is the same hierarchy), their number; with unified, in the same
+ * read, a hybrid host's v2 hierarchy there too ("" mount: none). */
+static size_t find_hierarchies(struct hierarchy *list,
+			       struct hierarchy *unified)
 {
 	FILE *file = fopen("/proc/self/mountinfo", "re");
 	char *line = NULL;
 	size_t capacity = 0, count = 0;
-	while (file && count < max && getline(&line, &capacity, file) > 0) {
+	if (unified)
+		*unified = (struct hierarchy){0};
+	while (file && getline(&line, &capacity, file) > 0) {
 		/* ID PARENT MAJ:MIN ROOT MOUNT OPTIONS [TAG...] - TYPE
 		 * SOURCE SUPER-OPTIONS */
 		char *separator = strstr(line, " - ");
 		char mount[512], type[32], options[512];
 		if (!separator ||
 		    sscanf(line, "%*s %*s %*s %*s %511s", mount) != 1 ||
-		    sscanf(separator + 3, "%31s %*s %511s", type, options) !=
-			2 ||
-		    strcmp(type, wanted) != 0)
+		    sscanf(separator + 3, "%31s %*s %511s", type, options) != 2)
 			continue;
-		struct hierarchy *h = &list[count];
+		bool v2 = unified && !unified->mount[0] &&
+			  strcmp(type, "cgroup2") == 0;
+		if (!v2 &&
+		    (strcmp(type, "cgroup") != 0 || count == MAX_HIERARCHIES))
+			continue;
 		unescape(mount);
+		if (v2) {
+			snprintf(unified->mount, sizeof(unified->mount), "%s",
+				 mount);
+			continue;
+		}
+		struct hierarchy *h = &list[count];
 		snprintf(h->mount, sizeof(h->mount), "%s", mount);
 		controllers_of(options, h->controllers, sizeof(h->controllers));
-		/* v1 has no hierarchy without a controller or a name. */
-		bool seen = !h->controllers[0] && strcmp(type, "cgroup") == 0;
+		bool seen = !h->controllers[0];
 		for (size_t i = 0; i < count && !seen; i++)
 			seen = strcmp(list[i].controllers, h->controllers) == 0;
 		if (!seen)
@@ -115,15 +125,10 @@ static size_t find_mounts(const char *wanted, struct hierarchy *list,
 	return count;
 }
 
-static size_t find_hierarchies(struct hierarchy *list)
-{
-	return find_mounts("cgroup", list, MAX_HIERARCHIES);
-}
-
 bool v1_hierarchies_mounted(void)
 {
 	struct hierarchy list[MAX_HIERARCHIES];
-	return find_hierarchies(list) > 0;
+	return find_hierarchies(list, NULL) > 0;
 }
 
 static bool has_controller(const struct hierarchy *h, const char *name,
@@ -469,13 +474,13 @@ static int set_up_hierarchy(const struct container_spec *s,
  * the container's cgroup is made there too and the process moved in,
  * as runc does (systemd inside, and podman, look there for it). Best
  * effort: nothing is limited there. */
-static void join_unified(const char *subpath, const char *pid)
+static void join_unified(const struct hierarchy *unified, const char *subpath,
+			 const char *pid)
 {
-	struct hierarchy unified;
 	char path[4096];
 	size_t made = 0;
-	if (find_mounts("cgroup2", &unified, 1) == 1 &&
-	    make_directories(&unified, subpath, path, sizeof(path), &made) == 0)
+	if (unified->mount[0] &&
+	    make_directories(unified, subpath, path, sizeof(path), &made) == 0)
 		write_value(path, "cgroup.procs", pid);
 }
 
@@ -485,7 +490,8 @@ int join_cgroup_v1(const struct container_spec *s, const char *subpath,
 	struct hierarchy list[MAX_HIERARCHIES];
 	size_t made[MAX_HIERARCHIES] = {0};
 	char path[4096], number[32];
-	size_t count = find_hierarchies(list);
+	struct hierarchy unified;
+	size_t count = find_hierarchies(list, &unified);
 	if (check_settings(s, list, count, f) < 0)
 		return -1;
 	for (size_t i = 0; i < count; i++)
@@ -505,7 +511,7 @@ int join_cgroup_v1(const struct container_spec *s, const char *subpath,
 			goto undo;
 		}
 	}
-	join_unified(subpath, number);
+	join_unified(&unified, subpath, number);
 	return 0;
 undo:
 	for (size_t i = 0; i < count; i++)
@@ -518,8 +524,9 @@ void enter_cgroup_v1(const char *subpath)
 {
 	struct hierarchy list[MAX_HIERARCHIES + 1];
 	char path[4096];
-	size_t count = find_hierarchies(list);
-	count += find_mounts("cgroup2", &list[count], 1);
+	size_t count = find_hierarchies(list, &list[MAX_HIERARCHIES]);
+	if (list[MAX_HIERARCHIES].mount[0]) /* the unified one too */
+		list[count++] = list[MAX_HIERARCHIES];
 	for (size_t i = 0; i < count; i++)
 		if (directory_in(&list[i], subpath, path, sizeof(path)) == 0)
 			write_value(path, "cgroup.procs", "0");
@@ -529,8 +536,9 @@ void remove_cgroup_v1(const char *subpath)
 {
 	struct hierarchy list[MAX_HIERARCHIES + 1];
 	char path[4096];
-	size_t count = find_hierarchies(list);
-	count += find_mounts("cgroup2", &list[count], 1);
+	size_t count = find_hierarchies(list, &list[MAX_HIERARCHIES]);
+	if (list[MAX_HIERARCHIES].mount[0]) /* the unified one too */
+		list[count++] = list[MAX_HIERARCHIES];
 	for (size_t i = 0; i < count; i++) {
 		size_t root = strlen(list[i].mount);
 		if (directory_in(&list[i], subpath, path, sizeof(path)) < 0)
@@ -581,33 +589,25 @@ static int mount_hierarchy(int dir_fd, const char *name,
 			   const struct hierarchy *h, bool in_namespace,
 			   bool read_only, struct failure *f)
 {
+	const char *step = "mount cgroup";
 	char own[4096], source[4096];
-	const unsigned long locked = MS_NOSUID | MS_NODEV | MS_NOEXEC;
 	if (mkdirat(dir_fd, name, 0755) < 0)
-		return fail(f, "mount cgroup", name, errno);
-	int target =
-	    openat(dir_fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		return fail(f, step, name, errno);
+	if (!in_namespace && (own_cgroup_in(h, own, sizeof(own)) < 0 ||
+			      directory_in(h, own, source, sizeof(source)) < 0))
+		return fail(f, step, h->mount, ENOENT);
+	if (!in_namespace && read_only)
+		return bind_read_only_at(dir_fd, name, source, step, f);
+	int target = open_beneath(dir_fd, name, O_PATH);
 	if (target < 0)
-		return fail(f, "mount cgroup", name, errno);
-	int result;
-	if (in_namespace)
-		result = mount_on(
-		    target, "mount cgroup", name, "cgroup", "cgroup",
-		    locked | (read_only ? MS_RDONLY : 0), h->controllers, f);
-	else if (own_cgroup_in(h, own, sizeof(own)) < 0 ||
-		 directory_in(h, own, source, sizeof(source)) < 0)
-		result = fail(f, "mount cgroup", h->mount, ENOENT);
-	else if ((result = mount_on(target, "mount cgroup", name, source, NULL,
-				    MS_BIND, NULL, f)) == 0 &&
-		 read_only) {
-		int bound =
-		    openat(dir_fd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		result = bound < 0 ? fail(f, "mount cgroup", name, errno)
-				   : remount_read_only(bound, "mount cgroup",
-						       name, f);
-		if (bound >= 0)
-			close(bound);
-	}
+		return fail(f, step, name, errno);
+	int result =
+	    in_namespace
+		? mount_on(target, step, name, "cgroup", "cgroup",
+			   MS_NOSUID | MS_NODEV | MS_NOEXEC |
+			       (read_only ? MS_RDONLY : 0),
+			   h->controllers, f)
+		: mount_on(target, step, name, source, NULL, MS_BIND, NULL, f);
 	close(target);
 	return result;
 }
@@ -616,7 +616,7 @@ int mount_cgroup_v1_tree(int dir_fd, bool in_namespace, bool read_only,
 			 struct failure *f)
 {
 	struct hierarchy list[MAX_HIERARCHIES];
-	size_t count = find_hierarchies(list);
+	size_t count = find_hierarchies(list, NULL);
 	for (size_t i = 0; i < count; i++) {
 		const char *slash = strrchr(list[i].mount, '/');
 		const char *name = slash ? slash + 1 : "";

@@ -200,6 +200,27 @@ int bind_read_only(int source_dir_fd, const char *source, int target_fd,
 	return result;
 }
 
+int bind_read_only_at(int dir_fd, const char *name, const char *source,
+		      const char *step, struct failure *f)
+{
+	int fd = open_beneath(dir_fd, name, O_PATH);
+	if (fd < 0)
+		return fail(f, step, name, errno);
+	int result = bind_read_only(AT_FDCWD, source, fd, false, step, name, f);
+	if (result == -2 && (result = mount_on(fd, step, name, source, NULL,
+					       MS_BIND, NULL, f)) == 0) {
+		/* Opened again, the name is the bind mount, not what lies
+		 * below. */
+		int bound = open_beneath(dir_fd, name, O_PATH);
+		result = bound < 0 ? fail(f, step, name, errno)
+				   : remount_read_only(bound, step, name, f);
+		if (bound >= 0)
+			close(bound);
+	}
+	close(fd);
+	return result;
+}
+
 /* Binds a host device (a trusted path) onto a file we make in dev_fd,
  * read-only: the device still reads and writes, but chmod or chown
  * inside would otherwise change the host's node. */
@@ -208,24 +229,7 @@ int bind_device(int dev_fd, const char *name, const char *source, mode_t mode,
 {
 	if (mknodat(dev_fd, name, S_IFREG | mode, 0) < 0)
 		return fail(f, "mount /dev", name, errno);
-	int fd = open_beneath(dev_fd, name, O_PATH);
-	if (fd < 0)
-		return fail(f, "mount /dev", name, errno);
-	int result =
-	    bind_read_only(AT_FDCWD, source, fd, false, "mount /dev", name, f);
-	if (result == -2 && (result = mount_on(fd, "mount /dev", name, source,
-					       NULL, MS_BIND, NULL, f)) == 0) {
-		/* Opened again, the name is the bind mount, not the file
-		 * below. */
-		int bound = open_beneath(dev_fd, name, O_PATH);
-		result = bound < 0
-			     ? fail(f, "mount /dev", name, errno)
-			     : remount_read_only(bound, "mount /dev", name, f);
-		if (bound >= 0)
-			close(bound);
-	}
-	close(fd);
-	return result;
+	return bind_read_only_at(dev_fd, name, source, "mount /dev", f);
 }
 
 int remount_read_only(int fd, const char *step, const char *name,

@@ -60,6 +60,12 @@ int bind_read_only(int source_dir_fd, const char *source, int target_fd,
 		   bool recursive, const char *step, const char *name,
 		   struct failure *f);
 
+/* bind_read_only of source (a path, not recursive) onto name, already
+ * made below dir_fd; before Linux 5.12 a bind, then a remount of it.
+ * 0 or -1 with f filled. */
+int bind_read_only_at(int dir_fd, const char *name, const char *source,
+		      const char *step, struct failure *f);
+
 /* Makes the mount at fd (a bind, or the top of a mount) read-only,
  * keeping its nosuid, nodev and noexec: a user namespace may not drop
  * those the host set. 0 or -1 with f filled. */
